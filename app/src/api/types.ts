@@ -1,0 +1,141 @@
+// Shapes of the backend HTTP contract (/work/shared/spec/api.md, "Shapes").
+// Fields may be added by the backend, so every object type stays open to extra keys.
+
+/** Present beside any figure that has a target configured. */
+export interface TargetFields {
+  target?: number | null;
+  met?: boolean | null;
+  /** Duration targets only: share of tickets whose own duration meets the target. */
+  attainment?: number | null;
+}
+
+export interface Stat extends TargetFields {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface Fcr extends TargetFields {
+  eligible: number;
+  oneTouch: number;
+  zeroTouch: number;
+  rate: number | null;
+}
+
+export interface Csat extends TargetFields {
+  good: number;
+  bad: number;
+  offered: number;
+  score: number | null;
+  low: number | null;
+  high: number | null;
+  responseRate: number | null;
+}
+
+export interface Nps extends TargetFields {
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  score: number | null;
+}
+
+export interface Ces extends TargetFields {
+  responses: number;
+  mean: number | null;
+  agreeRate: number | null;
+}
+
+export interface Kpis {
+  ticketsSolved: number;
+  firstResponseMinutes: Stat;
+  firstResponseBusinessMinutes: Stat;
+  firstResolutionMinutes: Stat;
+  fullResolutionMinutes: Stat;
+  fullResolutionBusinessMinutes: Stat;
+  fcr: Fcr;
+  csat: Csat;
+  nps: Nps;
+  ces: Ces;
+  reopens: number;
+  publicReplies: number;
+}
+
+export interface AgentKpis extends Kpis {
+  agentId: number;
+  name: string;
+  groupIds: number[];
+}
+
+export type CsatRating = 'good' | 'bad' | 'offered';
+
+export interface TicketKpis {
+  ticketId: number;
+  status: string;
+  assigneeId: number | null;
+  firstResponseMinutes: number | null;
+  firstResponseBusinessMinutes: number | null;
+  firstResponder: number | null;
+  firstResolutionMinutes: number | null;
+  fullResolutionMinutes: number | null;
+  publicReplies: number;
+  reopens: number;
+  oneTouch: boolean;
+  csat: CsatRating | string | null;
+  /** Not in the contract yet ("fields may be added"); used for the waiting clock when present. */
+  createdAt?: string;
+}
+
+export type Role = 'admin' | 'agent' | string;
+
+export interface Session {
+  sessionToken: string;
+  expiresAt: string;
+  user: { id: number; role: Role };
+  account: string;
+}
+
+export interface TeamKpisResponse {
+  from: string;
+  to: string;
+  team: Kpis;
+}
+
+export interface AgentsKpisResponse {
+  from: string;
+  to: string;
+  agents: AgentKpis[];
+}
+
+export interface TrendResponse {
+  buckets: { start: string; kpis: Kpis }[];
+}
+
+export type DrillMetric = 'firstResponse' | 'resolution' | 'fcr' | 'csat' | 'reopens';
+
+export interface DrillDownResponse {
+  tickets: TicketKpis[];
+  nextCursor: string | null;
+}
+
+export interface Health {
+  status: string;
+  db: string;
+  lastSyncAt: string | null;
+}
+
+export interface DemoDirectory {
+  agents: { id: number; name: string; role: Role }[];
+  tickets: { id: number; subject: string; status: string; assigneeId: number | null }[];
+}
+
+/** Half-open window [from, to) as ISO instants. */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

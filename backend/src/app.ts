@@ -1,0 +1,80 @@
+/**
+ * createApp(deps): the Express application, with no I/O of its own, so tests start it
+ * in-process on a random port with their own database and helpdesk.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Router } from 'express';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
+import { requireSession } from './http/auth/middleware.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { healthRoutes } from './http/routes/health.js';
+import { pageRoutes } from './http/routes/pages.js';
+import { sessionRoutes } from './http/routes/session.js';
+import { streamRoutes } from './http/routes/stream.js';
+import { syncRoutes } from './http/routes/sync.js';
+import { webhookRoutes } from './http/routes/webhook.js';
+import type { LiveBus } from './live/bus.js';
+import type { Logger } from './shared/logger.js';
+import type { SyncService } from './sync/service.js';
+
+export const DEFAULT_APP_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/app');
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  sync: SyncService;
+  bus: LiveBus;
+  verifier: HelpdeskTokenVerifier;
+  /** The account this deployment syncs (webhooks and demo sessions belong to it). */
+  accountId: number;
+  appDistDir?: string;
+  /** Routes that need a session (the KPI routes), mounted under /api/v1. */
+  authenticatedRoutes?: Router[];
+  summaryFor?: (accountId: number) => Promise<unknown>;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+
+  const api = express.Router();
+  api.use(healthRoutes(db));
+  // The webhook reads its raw body for the signature, so it comes before the JSON parser.
+  api.use(webhookRoutes({ secret: config.webhookSecret, accountId: deps.accountId, syncTicket: (a, t) => deps.sync.syncTicket(a, t), logger }));
+  api.use(express.json({ limit: '100kb' }));
+  api.use(
+    sessionRoutes({
+      db,
+      sessionSecret: config.sessionSecret,
+      verifier: deps.verifier,
+      ...(config.demoMode ? { demoAccountId: deps.accountId } : {}),
+    }),
+  );
+  // EventSource cannot set headers, so only the stream takes its token from the query.
+  api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }));
+  api.use(streamRoutes({ bus: deps.bus, ...(deps.summaryFor ? { summaryFor: deps.summaryFor } : {}) }));
+  api.use(requireSession(config.sessionSecret));
+  api.use(syncRoutes({ db, sync: deps.sync, logger }));
+  for (const router of deps.authenticatedRoutes ?? []) api.use(router);
+  app.use('/api/v1', api);
+  app.use('/api', notFoundHandler);
+
+  app.use(
+    pageRoutes({
+      db,
+      sessionSecret: config.sessionSecret,
+      verifier: deps.verifier,
+      appDistDir: deps.appDistDir ?? DEFAULT_APP_DIST_DIR,
+      demoMode: config.demoMode,
+    }),
+  );
+
+  app.use(errorHandler(logger));
+  return app;
+}

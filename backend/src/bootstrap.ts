@@ -1,0 +1,111 @@
+/**
+ * Wires the runtime from a Config: database (migrated), the helpdesk (the real one, or
+ * in demo mode the built-in emulator on a loopback port), the configured account, and
+ * the sync service. Shared by `npm start` (main.ts) and `npm run sync` (cli/sync.ts).
+ */
+import type { Config } from './config.js';
+import { ensureAccount, findAccountBySubdomain } from './accounts/repository.js';
+import { createHelpdeskTokenVerifier, subdomainFromIssuer, type HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
+import { createInProcessBus, createPostgresBus, type LiveBus } from './live/bus.js';
+import { createAppNotifier } from './live/app-notifier.js';
+import type { Account } from './db/schema.js';
+import { createDatabase, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { generateDataset, startEmulator } from './emulator/index.js';
+import { HelpdeskClient } from './helpdesk/client.js';
+import { settingsFor } from './settings/service.js';
+import type { Logger } from './shared/logger.js';
+import { SyncService, type SyncDeps } from './sync/service.js';
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  accountId: number;
+  sync: SyncService;
+  bus: LiveBus;
+  verifier: HelpdeskTokenVerifier;
+  helpdeskUrl: string;
+  close(): Promise<void>;
+}
+
+export function backfillStart(config: Config): (now: Date) => Date {
+  return (now) => config.syncStartDate ?? new Date(now.getTime() - 90 * 24 * 60 * 60 * 1000);
+}
+
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const db = createDatabase(config.database);
+  await migrateToLatest(db);
+
+  let helpdeskUrl = config.helpdesk.url;
+  let stopEmulator: (() => Promise<void>) | undefined;
+  if (config.demoMode) {
+    // Midnight UTC keeps the demo data identical across restarts on the same day.
+    const now = new Date();
+    now.setUTCHours(0, 0, 0, 0);
+    const emulator = await startEmulator({ dataset: generateDataset({ seed: 42, tickets: config.demoTickets, now }) });
+    helpdeskUrl = emulator.url;
+    stopEmulator = () => emulator.close();
+    logger.info({ url: emulator.url, tickets: config.demoTickets }, 'demo mode: built-in simulated helpdesk started');
+  }
+  const account = await ensureAccount(db, config.helpdesk.subdomain!, helpdeskUrl!);
+  const clientFor = (acc: Account, onRequest: () => void = () => undefined) =>
+    new HelpdeskClient({ baseUrl: acc.base_url, auth: config.helpdesk.auth, logger, onRequest: () => onRequest() });
+
+  const bus = config.database.kind === 'postgres' ? await createPostgresBus(config.database.url, logger) : createInProcessBus();
+  const notifier = config.zaf.appId
+    ? createAppNotifier({ appId: config.zaf.appId, logger, clientFor: async () => clientFor(account) })
+    : undefined;
+
+  const sync = new SyncService({
+    db,
+    dbKind: config.database.kind,
+    logger,
+    clientFor,
+    settingsFor: (accountId) => settingsFor(db, accountId, config.settingsDefaults),
+    backfillStart: backfillStart(config),
+    onDataChanged: (accountId, ticketIds) => {
+      const message = { accountId, ticketIds: ticketIds === 'many' ? null : ticketIds, at: new Date().toISOString() };
+      bus.publish(message).catch((err) => logger.warn({ err: String(err) }, 'live update not published'));
+      notifier?.notify(message);
+    },
+  });
+
+  // The app's public key verifies signed-URL tokens: configured, or fetched once from the helpdesk.
+  const fetchedKeys = new Map<number, Promise<string>>();
+  const verifier = createHelpdeskTokenVerifier({
+    accountForIssuer: async (issuer) => {
+      const subdomain = subdomainFromIssuer(issuer);
+      return subdomain ? findAccountBySubdomain(db, subdomain) : undefined;
+    },
+    publicKeyPem: async (acc) => {
+      if (config.zaf.publicKey) return config.zaf.publicKey;
+      if (!config.zaf.appId) throw new Error('Neither ZAF_PUBLIC_KEY nor ZAF_APP_ID is set');
+      let pem = fetchedKeys.get(acc.id);
+      if (!pem) {
+        pem = clientFor(acc).appPublicKey(config.zaf.appId);
+        fetchedKeys.set(acc.id, pem);
+        pem.catch(() => fetchedKeys.delete(acc.id));
+      }
+      return pem;
+    },
+    ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
+  });
+
+  return {
+    config,
+    db,
+    logger,
+    accountId: account.id,
+    sync,
+    bus,
+    verifier,
+    helpdeskUrl: helpdeskUrl!,
+    async close() {
+      await notifier?.flush();
+      await bus.close();
+      await stopEmulator?.();
+      await db.destroy();
+    },
+  };
+}

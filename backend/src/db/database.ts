@@ -1,0 +1,45 @@
+/**
+ * The kysely factory: PGlite (embedded PostgreSQL in WASM) when no DATABASE_URL is set,
+ * node-postgres otherwise. Both return int8 and numeric as JS numbers and dates as
+ * 'YYYY-MM-DD' strings, so the same queries give the same values on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export type DatabaseTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; searchPath?: string };
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+const toNumber = (v: string) => Number(v);
+const asIs = (v: string) => v;
+
+export function createDatabase(target: DatabaseTarget): Db {
+  if (target.kind === 'pglite') {
+    if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
+    const pglite = new PGlite(target.dir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs } });
+    return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  }
+  const parsers: Record<number, (v: string) => unknown> = { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs };
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: 10,
+    // Scoped per pool, not global: tests may run several pools side by side.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+    ...(target.searchPath ? { options: `-c search_path=${target.searchPath}` } : {}),
+  });
+  // An idle client's error (e.g. the server restarted) must not crash the process;
+  // the pool drops that client and the next query opens a new one.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

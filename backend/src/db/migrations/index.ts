@@ -1,0 +1,10 @@
+/**
+ * Every migration, by timestamped name. Listed statically (not read from disk) so the
+ * same list works under tsx, vitest and a bundler. Add new files here in order.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-22T00-00_initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T00-00_initial': initial,
+};

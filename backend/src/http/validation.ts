@@ -1,0 +1,50 @@
+/**
+ * Request validation at the boundary: zod schemas for query, params and bodies, turned
+ * into 400 `invalid_request` errors whose message names the offending parameter.
+ */
+import { z } from 'zod';
+import { ApiError } from './errors.js';
+
+export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown, where = 'parameter'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.length ? issue.path.join('.') : where;
+  throw ApiError.badRequest(`Invalid ${where} \`${name}\`: ${issue.message}`);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Longest window a query may ask for: two years keeps every aggregate bounded. */
+const MAX_WINDOW_MS = 732 * DAY_MS;
+
+const instant = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 instant')
+  .transform((v) => new Date(v));
+
+export const idParam = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a positive integer id')
+  .transform(Number)
+  .pipe(z.number().int().positive());
+
+export const windowQuery = z.object({
+  from: instant.optional(),
+  to: instant.optional(),
+  groupId: idParam.optional(),
+});
+
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** `from`/`to` with the contract's default (the last 30 days up to now), checked for order and size. */
+export function resolveWindow(q: { from?: Date; to?: Date }, now = new Date()): Window {
+  const to = q.to ?? now;
+  const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);
+  if (from.getTime() >= to.getTime()) throw ApiError.badRequest('Invalid parameter `from`: must be before `to`');
+  if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw ApiError.badRequest('Invalid parameter `from`: the window may span at most 732 days');
+  return { from, to };
+}

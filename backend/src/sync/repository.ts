@@ -1,0 +1,145 @@
+/**
+ * The sync's SQL: idempotent multi-row upserts, cursors, dirty-ticket marks and run
+ * records. Every function takes `db` (or a transaction) first so the service decides
+ * what commits together. An upsert rewrites a row only when a value differs, so
+ * syncing the same page twice writes nothing.
+ */
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+type Table = keyof Database;
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for our widest table. */
+const BATCH = 1000;
+
+function dedupeByKey<R extends Record<string, unknown>>(rows: R[], keys: readonly string[]): R[] {
+  const byKey = new Map<string, R>();
+  for (const row of rows) byKey.set(keys.map((k) => String(row[k])).join('|'), row);
+  return [...byKey.values()];
+}
+
+/**
+ * INSERT … ON CONFLICT (keys) DO UPDATE only where some column is distinct.
+ * Returns the rows actually inserted or changed, projected to `returning`.
+ */
+export async function upsertRows<T extends Table, K extends string>(
+  db: Executor,
+  table: T,
+  rows: Insertable<Database[T]>[],
+  keys: readonly string[],
+  returning: readonly K[] = [],
+): Promise<Array<Record<K, number>>> {
+  if (rows.length === 0) return [];
+  const unique = dedupeByKey(rows as Record<string, unknown>[], keys);
+  const columns = Object.keys(unique[0]!).filter((c) => !keys.includes(c));
+  const changed: Array<Record<K, number>> = [];
+  for (let i = 0; i < unique.length; i += BATCH) {
+    const chunk = unique.slice(i, i + BATCH);
+    const distinct = sql.join(
+      columns.map((c) => sql`${sql.ref(`${table}.${c}`)} is distinct from excluded.${sql.ref(c)}`),
+      sql` or `,
+    );
+    const update = Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
+    // Dynamic table and columns: typed at the function's boundary, untyped inside.
+    const query: any = (db as Kysely<any>)
+      .insertInto(table)
+      .values(chunk)
+      .onConflict((oc: any) => oc.columns(keys as string[]).doUpdateSet(update).where(distinct));
+    const result: unknown[] = returning.length ? await query.returning(returning).execute() : await query.execute();
+    if (returning.length) changed.push(...(result as Array<Record<K, number>>));
+  }
+  return changed;
+}
+
+/** Counts, for progress and tests, how many rows a batch of upserts wrote. */
+export async function markTicketsDirty(db: Executor, accountId: number, ticketIds: Iterable<number>): Promise<void> {
+  const ids = [...new Set(ticketIds)];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    await db
+      .insertInto('ticket_facts_dirty')
+      .values(ids.slice(i, i + BATCH).map((ticket_id) => ({ account_id: accountId, ticket_id })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export interface StreamCursor {
+  cursor: string | null;
+  startTime: number | null;
+  updatedAt: Date | null;
+}
+
+export async function getCursor(db: Executor, accountId: number, stream: string): Promise<StreamCursor> {
+  const row = await db
+    .selectFrom('sync_cursors')
+    .select(['cursor', 'start_time', 'updated_at'])
+    .where('account_id', '=', accountId)
+    .where('stream', '=', stream)
+    .executeTakeFirst();
+  return { cursor: row?.cursor ?? null, startTime: row?.start_time ?? null, updatedAt: row?.updated_at ?? null };
+}
+
+export async function setCursor(
+  db: Executor,
+  accountId: number,
+  stream: string,
+  value: { cursor: string | null; startTime: number | null },
+): Promise<void> {
+  await db
+    .insertInto('sync_cursors')
+    .values({ account_id: accountId, stream, cursor: value.cursor, start_time: value.startTime, updated_at: new Date() })
+    .onConflict((oc) =>
+      oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: value.cursor, start_time: value.startTime, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+/** Replaces an account's rows of a small reference table (groups, memberships…) with a full list. */
+export async function replaceAll<T extends Table>(
+  db: Executor,
+  table: T,
+  accountId: number,
+  rows: Insertable<Database[T]>[],
+  keys: readonly string[],
+): Promise<number> {
+  const written = await upsertRows(db, table, rows, keys, ['account_id'] as const);
+  const ids = rows.map((r) => (r as Record<string, unknown>).id as number);
+  let del: any = (db as Kysely<any>).deleteFrom(table as string).where('account_id', '=', accountId);
+  if (ids.length) del = del.where('id', 'not in', ids);
+  const deleted = await del.executeTakeFirst();
+  return written.length + Number(deleted.numDeletedRows ?? 0);
+}
+
+export async function startRun(db: Executor, accountId: number, trigger: string): Promise<number> {
+  const row = await db
+    .insertInto('sync_runs')
+    .values({ account_id: accountId, trigger, status: 'running', started_at: new Date(), counts: JSON.stringify({}) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function finishRun(
+  db: Executor,
+  accountId: number,
+  runId: number,
+  outcome: { status: 'succeeded' | 'failed'; counts: Record<string, { items: number; pages: number; requests?: number }>; error?: string },
+): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ status: outcome.status, finished_at: new Date(), counts: JSON.stringify(outcome.counts), error: outcome.error ?? null })
+    .where('account_id', '=', accountId)
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** Runs left 'running' by a process that died are closed as failed on the next start. */
+export async function closeAbandonedRuns(db: Executor, accountId: number): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ status: 'failed', finished_at: new Date(), error: 'interrupted: the process stopped during the sync' })
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'running')
+    .execute();
+}

@@ -1,0 +1,158 @@
+/**
+ * SyncService owns a sync: takes the account's lock, records the run, runs the streams
+ * in order, refreshes the KPI facts of the tickets that changed, and reports what it
+ * did. It is what `npm run sync`, the cron job, `POST /api/v1/sync` and the webhook call.
+ */
+import type { Db } from '../db/database.js';
+import type { Account } from '../db/schema.js';
+import type { HelpdeskApi } from '../helpdesk/api.js';
+import { findAccountById } from '../accounts/repository.js';
+import { refreshDirtyTicketFacts, refreshTicketFacts } from '../kpis/facts.js';
+import type { KpiSettings } from '../kpis/settings.js';
+import type { Logger } from '../shared/logger.js';
+import { withAccountLock } from './account-lock.js';
+import { rowsFromAudits, metricSetRow, ticketRow, userRow, groupRow } from './mappers.js';
+import { closeAbandonedRuns, finishRun, markTicketsDirty, startRun, upsertRows } from './repository.js';
+import { streams, type StreamProgress, type StreamContext } from './streams.js';
+
+export interface StreamCounts {
+  items: number;
+  pages: number;
+  requests: number;
+}
+
+export interface SyncResult {
+  status: 'succeeded' | 'failed' | 'skipped';
+  runId?: number;
+  counts: Record<string, StreamCounts>;
+  /** rows inserted or changed, per table */
+  written: Record<string, number>;
+  /** tickets whose KPI facts were recomputed */
+  refreshedTickets: number;
+  error?: string;
+}
+
+export interface SyncDeps {
+  db: Db;
+  dbKind: 'pglite' | 'postgres';
+  /** A helpdesk client for the account; `onRequest` lets the service count requests per stream. */
+  clientFor(account: Account, onRequest: () => void): HelpdeskApi;
+  logger: Logger;
+  /** The account's KPI settings (environment defaults overridden by the app's settings). */
+  settingsFor(accountId: number): Promise<KpiSettings>;
+  /** Where a first sync starts backfilling. */
+  backfillStart(now: Date): Date;
+  referenceMaxAgeMs?: number;
+  now?: () => Date;
+  /** Called after a sync that changed data (live push). */
+  onDataChanged?: (accountId: number, ticketIds: number[] | 'many') => void;
+}
+
+export interface SyncOptions {
+  trigger: string;
+  onProgress?: (p: StreamProgress) => void;
+  /** Called once the run is recorded, with its id. */
+  onStarted?: (runId: number) => void;
+}
+
+export class SyncService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: SyncDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async syncAccount(accountId: number, options: SyncOptions): Promise<SyncResult> {
+    const { db, dbKind, logger } = this.deps;
+    const account = await findAccountById(db, accountId);
+    if (!account) throw new Error(`Unknown account ${accountId}`);
+    const outcome = await withAccountLock(db, dbKind, accountId, () => this.runLocked(account, options));
+    if (!outcome.acquired) {
+      logger.info({ accountId }, 'sync skipped: another sync of this account is running');
+      return { status: 'skipped', counts: {}, written: {}, refreshedTickets: 0 };
+    }
+    return outcome.value;
+  }
+
+  private async runLocked(account: Account, options: SyncOptions): Promise<SyncResult> {
+    const { db, logger } = this.deps;
+    await closeAbandonedRuns(db, account.id);
+    const runId = await startRun(db, account.id, options.trigger);
+    options.onStarted?.(runId);
+    const counts: Record<string, StreamCounts> = {};
+    const written: Record<string, number> = {};
+    let current = 'setup';
+    const api = this.deps.clientFor(account, () => {
+      (counts[current] ??= { items: 0, pages: 0, requests: 0 }).requests += 1;
+    });
+    const ctx: StreamContext = {
+      db,
+      api,
+      accountId: account.id,
+      backfillStart: Math.floor(this.deps.backfillStart(this.now()).getTime() / 1000),
+      now: this.now,
+      referenceMaxAgeMs: this.deps.referenceMaxAgeMs ?? 60 * 60 * 1000,
+      written,
+      progress: (p) => {
+        const c = (counts[p.stream] ??= { items: 0, pages: 0, requests: 0 });
+        c.items = p.items;
+        c.pages = p.pages;
+        options.onProgress?.(p);
+      },
+    };
+    try {
+      for (const stream of streams) {
+        current = stream.name;
+        await stream.run(ctx);
+      }
+      current = 'facts';
+      const settings = await this.deps.settingsFor(account.id);
+      const facts = await refreshDirtyTicketFacts(db, account.id, { settings, logger });
+      for (const m of facts.mismatches.slice(0, 50)) {
+        logger.warn({ accountId: account.id, ticketId: m.ticketId, metric: m.metric, ours: m.ours, theirs: m.theirs }, 'KPI differs from the helpdesk metric set');
+      }
+      await finishRun(db, account.id, runId, { status: 'succeeded', counts });
+      if (facts.refreshed > 0) this.deps.onDataChanged?.(account.id, 'many');
+      return { status: 'succeeded', runId, counts, written, refreshedTickets: facts.refreshed };
+    } catch (err) {
+      const message = `${current}: ${err instanceof Error ? err.message : String(err)}`;
+      logger.error({ accountId: account.id, stream: current, err: message }, 'sync failed');
+      await finishRun(db, account.id, runId, { status: 'failed', counts, error: message }).catch(() => undefined);
+      return { status: 'failed', runId, counts, written, refreshedTickets: 0, error: message };
+    }
+  }
+
+  /**
+   * Near-real-time sync of one ticket (webhook): the ticket with its metric set and
+   * audits, written with the same ids as the bulk streams so both paths agree.
+   */
+  async syncTicket(accountId: number, ticketId: number): Promise<{ found: boolean }> {
+    const { db } = this.deps;
+    const account = await findAccountById(db, accountId);
+    if (!account) throw new Error(`Unknown account ${accountId}`);
+    const api = this.deps.clientFor(account, () => undefined);
+    const shown = await api.showTicket(ticketId);
+    if (!shown) return { found: false };
+    const audits = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.listTicketAudits(ticketId, cursor);
+      audits.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const { comments, changes } = rowsFromAudits(account.id, audits);
+    await db.transaction().execute(async (trx) => {
+      const a = account.id;
+      await upsertRows(trx, 'users', shown.users.map((u) => userRow(a, u)), ['account_id', 'id']);
+      await upsertRows(trx, 'groups', shown.groups.map((g) => groupRow(a, g)), ['account_id', 'id']);
+      await upsertRows(trx, 'tickets', [ticketRow(a, shown.ticket)], ['account_id', 'id']);
+      await upsertRows(trx, 'ticket_metric_sets', shown.metricSets.map((m) => metricSetRow(a, m)), ['account_id', 'ticket_id']);
+      await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id']);
+      await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field']);
+      await markTicketsDirty(trx, a, [ticketId]);
+    });
+    const settings = await this.deps.settingsFor(account.id);
+    await refreshTicketFacts(db, account.id, [ticketId], { settings, logger: this.deps.logger });
+    this.deps.onDataChanged?.(account.id, [ticketId]);
+    return { found: true };
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The sync streams. Each reads pages from the helpdesk and commits every page together
+ * with the cursor it came with, in one transaction, so a crash at any point resumes
+ * exactly where the last commit left off: no loss, no duplicates. Cursors only ever
+ * take values the helpdesk returned (the incremental exports leave out the last
+ * minute, and their cursors already account for that).
+ */
+import type { Db } from '../db/database.js';
+import type { HelpdeskApi, ListPage } from '../helpdesk/api.js';
+import {
+  groupRow,
+  holidayRow,
+  membershipRow,
+  metricSetRow,
+  ratingRow,
+  rowsFromTicketEvents,
+  scheduleRow,
+  ticketRow,
+  userRow,
+} from './mappers.js';
+import { getCursor, markTicketsDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
+import type { HelpdeskUser } from '../helpdesk/schemas.js';
+
+export interface StreamProgress {
+  stream: string;
+  items: number;
+  pages: number;
+  /** 0..1 when the stream can tell how far it is (the exports by time), else undefined. */
+  fraction?: number;
+  done: boolean;
+}
+
+export interface StreamContext {
+  db: Db;
+  api: HelpdeskApi;
+  accountId: number;
+  /** unix seconds: where a stream with no cursor starts (the backfill start). */
+  backfillStart: number;
+  now: () => Date;
+  /** reference lists (groups, memberships, schedules) are re-read when older than this */
+  referenceMaxAgeMs: number;
+  progress: (p: StreamProgress) => void;
+  /** rows written (inserted or changed) by this run, per table */
+  written: Record<string, number>;
+}
+
+export interface Stream {
+  name: string;
+  run(ctx: StreamContext): Promise<void>;
+}
+
+const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
+
+function countWritten(ctx: StreamContext, table: string, n: number) {
+  ctx.written[table] = (ctx.written[table] ?? 0) + n;
+}
+
+async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
+  const rows = users.map((u) => userRow(ctx.accountId, u));
+  countWritten(ctx, 'users', (await upsertRows(trx, 'users', rows, ['account_id', 'id'], ['id'])).length);
+}
+
+/** Fraction of the way from `start` to now that a time-ordered export has covered. */
+function coverage(start: number, reached: number, now: Date): number {
+  const total = unix(now) - start;
+  return total <= 0 ? 1 : Math.min(1, Math.max(0, (reached - start) / total));
+}
+
+/** Incremental ticket export (cursor-based) with side-loaded metric sets, users and groups. */
+const tickets: Stream = {
+  name: 'tickets',
+  async run(ctx) {
+    const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
+    const startTime = stored.startTime ?? ctx.backfillStart;
+    let from: { cursor: string } | { startTime: number } = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    let items = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await ctx.api.exportTickets(from);
+      await ctx.db.transaction().execute(async (trx) => {
+        await upsertUsers(ctx, trx, page.users);
+        countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
+        const changedTickets = await upsertRows(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], ['id']);
+        const changedMetrics = await upsertRows(trx, 'ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id'], ['ticket_id']);
+        countWritten(ctx, 'tickets', changedTickets.length);
+        countWritten(ctx, 'ticket_metric_sets', changedMetrics.length);
+        // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
+        for (const t of page.tickets) {
+          if (!t.satisfaction_rating?.id) continue;
+          const score = ticketRow(ctx.accountId, t).satisfaction_score!;
+          if (!['good', 'bad', 'offered'].includes(score)) continue;
+          const res = await trx
+            .updateTable('satisfaction_ratings')
+            .set({ score, updated_at: t.updated_at })
+            .where('account_id', '=', ctx.accountId)
+            .where('id', '=', t.satisfaction_rating.id)
+            .where('score', '!=', score)
+            .executeTakeFirst();
+          countWritten(ctx, 'satisfaction_ratings', Number(res.numUpdatedRows));
+        }
+        await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id)]);
+        await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
+      });
+      items += page.tickets.length;
+      pages += 1;
+      const last = page.tickets.at(-1);
+      ctx.progress({
+        stream: 'tickets',
+        items,
+        pages,
+        fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined,
+        done: page.end_of_stream,
+      });
+      if (page.end_of_stream || !page.after_cursor) return;
+      from = { cursor: page.after_cursor };
+    }
+  },
+};
+
+/** Incremental ticket events (time-based) with comment events: comments and field changes in bulk. */
+const ticketEvents: Stream = {
+  name: 'ticket_events',
+  async run(ctx) {
+    const stored = await getCursor(ctx.db, ctx.accountId, 'ticket_events');
+    const firstStart = stored.startTime ?? ctx.backfillStart;
+    let startTime = firstStart;
+    let items = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await ctx.api.exportTicketEvents(startTime);
+      const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+      const nextStart = page.end_time ?? startTime;
+      if (!page.end_of_stream && nextStart <= startTime) {
+        // More than a page of events in one second would loop forever on the time-based export.
+        throw new Error(`ticket_events export did not advance past start_time=${startTime}`);
+      }
+      await ctx.db.transaction().execute(async (trx) => {
+        const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
+        const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
+        countWritten(ctx, 'ticket_comments', changedComments.length);
+        countWritten(ctx, 'ticket_field_changes', changedFields.length);
+        await markTicketsDirty(trx, ctx.accountId, [...changedComments, ...changedFields].map((r) => r.ticket_id));
+        await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
+      });
+      items += page.ticket_events.length;
+      pages += 1;
+      ctx.progress({ stream: 'ticket_events', items, pages, fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream });
+      if (page.end_of_stream) return;
+      startTime = nextStart;
+    }
+  },
+};
+
+/**
+ * Satisfaction ratings (legacy CSAT API) created since the stored start time. The page
+ * cursor is stored with each page so an interrupted run resumes mid-list; the start
+ * time advances only once the list is finished, to the newest rating seen.
+ */
+const satisfactionRatings: Stream = {
+  name: 'satisfaction_ratings',
+  async run(ctx) {
+    const stored = await getCursor(ctx.db, ctx.accountId, 'satisfaction_ratings');
+    const startTime = stored.startTime ?? ctx.backfillStart;
+    let cursor = stored.cursor ?? undefined;
+    let newest = startTime;
+    let items = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await ctx.api.listSatisfactionRatings(startTime, cursor);
+      for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
+      await ctx.db.transaction().execute(async (trx) => {
+        const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
+        countWritten(ctx, 'satisfaction_ratings', changed.length);
+        await markTicketsDirty(trx, ctx.accountId, changed.map((r) => r.ticket_id));
+        await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
+          ? { cursor: page.nextCursor, startTime }
+          : { cursor: null, startTime: newest });
+      });
+      items += page.items.length;
+      pages += 1;
+      ctx.progress({ stream: 'satisfaction_ratings', items, pages, done: !page.nextCursor });
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  },
+};
+
+/** Incremental users export: role changes and new users after the first run. */
+const users: Stream = {
+  name: 'users',
+  async run(ctx) {
+    const stored = await getCursor(ctx.db, ctx.accountId, 'users');
+    const startTime = stored.startTime ?? ctx.backfillStart;
+    let from: { cursor: string } | { startTime: number } = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    let items = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await ctx.api.exportUsers(from);
+      await ctx.db.transaction().execute(async (trx) => {
+        await upsertUsers(ctx, trx, page.users);
+        await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
+      });
+      items += page.users.length;
+      pages += 1;
+      ctx.progress({ stream: 'users', items, pages, done: page.end_of_stream });
+      if (page.end_of_stream || !page.after_cursor) return;
+      from = { cursor: page.after_cursor };
+    }
+  },
+};
+
+/**
+ * Every agent and admin, once: the incremental users export starts at the backfill
+ * date, so agents created before it come from this list. Later changes to them arrive
+ * through the users stream.
+ */
+const agents: Stream = {
+  name: 'agents',
+  async run(ctx) {
+    const stored = await getCursor(ctx.db, ctx.accountId, 'agents');
+    if (stored.cursor === 'complete') return;
+    let cursor = stored.cursor ?? undefined;
+    let items = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await ctx.api.listAgents(cursor);
+      await ctx.db.transaction().execute(async (trx) => {
+        await upsertUsers(ctx, trx, page.items);
+        await setCursor(trx, ctx.accountId, 'agents', { cursor: page.nextCursor ?? 'complete', startTime: null });
+      });
+      items += page.items.length;
+      pages += 1;
+      ctx.progress({ stream: 'agents', items, pages, done: !page.nextCursor });
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  },
+};
+
+async function readAll<T>(fetchPage: (cursor?: string) => Promise<ListPage<T>>): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let pages = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    pages += 1;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { items, pages };
+}
+
+/** True when a reference list was read less than `referenceMaxAgeMs` ago. */
+async function isFresh(ctx: StreamContext, stream: string): Promise<boolean> {
+  const stored = await getCursor(ctx.db, ctx.accountId, stream);
+  return stored.updatedAt !== null && ctx.now().getTime() - stored.updatedAt.getTime() < ctx.referenceMaxAgeMs;
+}
+
+/**
+ * Groups, memberships, schedules and holidays have no incremental API; they are small,
+ * so they are read whole and replaced, at most once per `referenceMaxAgeMs`.
+ */
+const reference: Stream = {
+  name: 'reference',
+  async run(ctx) {
+    if (await isFresh(ctx, 'reference')) return;
+    const groups = await readAll((c) => ctx.api.listGroups(c));
+    const memberships = await readAll((c) => ctx.api.listGroupMemberships(c));
+    const schedules = await ctx.api.listSchedules();
+    const holidays = await Promise.all(schedules.map(async (s) => ({ id: s.id, holidays: await ctx.api.listHolidays(s.id) })));
+    await ctx.db.transaction().execute(async (trx) => {
+      const a = ctx.accountId;
+      countWritten(ctx, 'groups', await replaceAll(trx, 'groups', a, groups.items.map((g) => groupRow(a, g)), ['account_id', 'id']));
+      countWritten(ctx, 'group_memberships', await replaceAll(trx, 'group_memberships', a, memberships.items.map((m) => membershipRow(a, m)), ['account_id', 'id']));
+      countWritten(ctx, 'schedules', await replaceAll(trx, 'schedules', a, schedules.map((s) => scheduleRow(a, s)), ['account_id', 'id']));
+      const holidayRows = holidays.flatMap((s) => s.holidays.map((h) => holidayRow(a, s.id, h)));
+      countWritten(ctx, 'schedule_holidays', await replaceAll(trx, 'schedule_holidays', a, holidayRows, ['account_id', 'id']));
+      await setCursor(trx, a, 'reference', { cursor: null, startTime: unix(ctx.now()) });
+    });
+    const items = groups.items.length + memberships.items.length + schedules.length;
+    ctx.progress({ stream: 'reference', items, pages: groups.pages + memberships.pages + 1 + schedules.length, done: true });
+  },
+};
+
+/** In order: who and where first (users, groups, schedules), then tickets and what happened to them. */
+export const streams: readonly Stream[] = [reference, agents, users, tickets, ticketEvents, satisfactionRatings];

@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../backend/src/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+describe('database', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.close());
+
+  it('creates every table, each keyed by account', async () => {
+    const tables = (await t.db.introspection.getTables()).map((x) => x.name).filter((n) => !n.startsWith('kysely_'));
+    expect(tables.sort()).toEqual(
+      expect.arrayContaining([
+        'accounts', 'users', 'groups', 'group_memberships', 'tickets', 'ticket_comments', 'ticket_field_changes',
+        'ticket_metric_sets', 'satisfaction_ratings', 'schedules', 'schedule_holidays', 'sync_cursors', 'sync_runs',
+      ]),
+    );
+    for (const table of tables.filter((n) => n !== 'accounts')) {
+      const { rows } = await sql<{ column_name: string }>`
+        select a.attname as column_name
+        from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+        where i.indrelid = ${table}::regclass and i.indisprimary`.execute(t.db);
+      expect(rows.map((r) => r.column_name), table).toContain('account_id');
+    }
+  });
+
+  it('is idempotent: migrating again does nothing', async () => {
+    const again = await migrateToLatest(t.db);
+    expect(again.results).toEqual([]);
+  });
+
+  it('returns int8, numeric and count as numbers and dates as strings on both drivers', async () => {
+    const { rows } = await sql<{ big: unknown; num: unknown; n: unknown; d: unknown }>`
+      select 9007199254740991::int8 as big, 1.25::numeric as num, count(*) as n, date '2026-03-08' as d`.execute(t.db);
+    expect(rows[0]).toEqual({ big: 9007199254740991, num: 1.25, n: 1, d: '2026-03-08' });
+  });
+});
