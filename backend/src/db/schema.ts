@@ -198,6 +198,60 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
+/** Per-ticket KPI facts (kpis/facts.ts); durations in minutes, null when not applicable. */
+export interface TicketFactsTable {
+  account_id: number;
+  ticket_id: number;
+  status: string;
+  group_id: number | null;
+  assignee_id: number | null;
+  requester_id: number | null;
+  created_at: Timestamp;
+  /** first comment authored by an agent (agent-created or outbound ticket) */
+  agent_created: boolean;
+  /** the schedule business minutes were counted in (group mapping, else the default) */
+  schedule_id: number | null;
+  conversation_start_at: Timestamp | null;
+  first_response_at: Timestamp | null;
+  first_responder_id: number | null;
+  first_response_group_id: number | null;
+  first_response_minutes: number | null;
+  first_response_business_minutes: number | null;
+  first_solved_at: Timestamp | null;
+  first_solve_assignee_id: number | null;
+  first_solve_group_id: number | null;
+  first_resolution_minutes: number | null;
+  first_resolution_business_minutes: number | null;
+  latest_solved_at: Timestamp | null;
+  latest_solve_assignee_id: number | null;
+  latest_solve_group_id: number | null;
+  /** only while the ticket is solved or closed */
+  full_resolution_minutes: number | null;
+  full_resolution_business_minutes: number | null;
+  public_replies: number;
+  reopens: number;
+  one_touch: boolean;
+  /** latest satisfaction score: good | bad | offered | null */
+  csat: string | null;
+  nps_value: number | null;
+  nps_at: Timestamp | null;
+  ces_value: number | null;
+  ces_at: Timestamp | null;
+  computed_at: GeneratedTimestamp;
+}
+
+/** A public agent reply (agent = author) or a reopen (agent = assignee at the reopened solve). */
+export interface TicketFactEventsTable {
+  account_id: number;
+  ticket_id: number;
+  kind: 'public_reply' | 'reopen';
+  /** 1-based order of the event of this kind on the ticket */
+  seq: number;
+  at: Timestamp;
+  agent_id: number | null;
+  group_id: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -213,6 +267,8 @@ export interface Database {
   sync_cursors: SyncCursorsTable;
   ticket_facts_dirty: TicketFactsDirtyTable;
   sync_runs: SyncRunsTable;
+  ticket_facts: TicketFactsTable;
+  ticket_fact_events: TicketFactEventsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
