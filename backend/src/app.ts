@@ -11,12 +11,18 @@ import type { HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
 import { requireSession } from './http/auth/middleware.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/routes/health.js';
+import { kpiRoutes } from './http/routes/kpis.js';
 import { pageRoutes } from './http/routes/pages.js';
 import { sessionRoutes } from './http/routes/session.js';
+import { settingsRoutes } from './http/routes/settings.js';
 import { streamRoutes } from './http/routes/stream.js';
 import { syncRoutes } from './http/routes/sync.js';
+import { ticketRoutes } from './http/routes/tickets.js';
 import { webhookRoutes } from './http/routes/webhook.js';
+import { teamSummary } from './kpis/service.js';
+import type { KpiSettings } from './kpis/settings.js';
 import type { LiveBus } from './live/bus.js';
+import { settingsFor as storedSettingsFor, updateSettings as storeSettings } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
 import type { SyncService } from './sync/service.js';
 
@@ -32,13 +38,24 @@ export interface AppDeps {
   /** The account this deployment syncs (webhooks and demo sessions belong to it). */
   accountId: number;
   appDistDir?: string;
-  /** Routes that need a session (the KPI routes), mounted under /api/v1. */
+  /** Further routes that need a session, mounted under /api/v1 after the KPI, ticket and settings routes. */
   authenticatedRoutes?: Router[];
+  /** The live stream's summary; default: the team's Kpis over the last 30 days. */
   summaryFor?: (accountId: number) => Promise<unknown>;
+  /** An account's KPI settings; default: settings/service.ts (stored settings over config.settingsDefaults). */
+  settingsFor?: (accountId: number) => Promise<KpiSettings>;
+  /** Validates and stores a settings update; default: settings/service.ts. */
+  updateSettings?: (accountId: number, input: unknown) => Promise<KpiSettings>;
+  /** The clock behind default windows ("the last 30 days up to now"). */
+  now?: () => Date;
 }
 
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const settingsFor = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
+  const updateSettings = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
+  const summaryFor = deps.summaryFor ?? (async (accountId: number) => teamSummary(db, accountId, await settingsFor(accountId), now()));
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
@@ -58,9 +75,12 @@ export function createApp(deps: AppDeps): Express {
   );
   // EventSource cannot set headers, so only the stream takes its token from the query.
   api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }));
-  api.use(streamRoutes({ bus: deps.bus, ...(deps.summaryFor ? { summaryFor: deps.summaryFor } : {}) }));
+  api.use(streamRoutes({ bus: deps.bus, summaryFor }));
   api.use(requireSession(config.sessionSecret));
   api.use(syncRoutes({ db, sync: deps.sync, logger }));
+  api.use(kpiRoutes({ db, settingsFor, now }));
+  api.use(ticketRoutes({ db, now }));
+  api.use(settingsRoutes({ settingsFor, updateSettings }));
   for (const router of deps.authenticatedRoutes ?? []) api.use(router);
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);

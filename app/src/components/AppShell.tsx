@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import type { Session } from '../api/types';
+import { SessionProvider } from '../features/session';
+import { I18nProvider, type Locale } from '../i18n';
+import { ClientProvider } from '../zaf/ClientProvider';
+import type { HelpdeskClient } from '../zaf/types';
+import { ErrorState } from './StateViews';
+import { Theme } from './Theme';
+
+/** Theme, translations, the helpdesk client and the session: everything a location needs. */
+export function AppShell({
+  client,
+  session,
+  locale,
+  fetchImpl,
+  autoRenew,
+  children,
+}: {
+  client: HelpdeskClient;
+  session: Session | null;
+  locale: Locale;
+  fetchImpl?: typeof fetch;
+  autoRenew?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Theme>
+      <I18nProvider locale={locale}>
+        <ClientProvider client={client}>
+          {session ? (
+            <SessionProvider initial={session} {...(fetchImpl ? { fetchImpl } : {})} {...(autoRenew !== undefined ? { autoRenew } : {})}>
+              {children}
+            </SessionProvider>
+          ) : (
+            <ErrorState kind="notConfigured" />
+          )}
+        </ClientProvider>
+      </I18nProvider>
+    </Theme>
+  );
+}

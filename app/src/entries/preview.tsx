@@ -1,0 +1,4 @@
+import { createRoot } from 'react-dom/client';
+import { Preview } from '../preview/Preview';
+
+createRoot(document.getElementById('root')!).render(<Preview />);

@@ -1,0 +1,51 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { PulseApi } from '../api/PulseApi';
+import { SessionKeeper } from '../api/session';
+import type { Session } from '../api/types';
+
+export interface PulseContextValue {
+  api: PulseApi;
+  /** The current session; changes when it is renewed. */
+  session: Session;
+}
+
+const PulseContext = createContext<PulseContextValue | null>(null);
+
+/**
+ * Holds the session the page was served with (or the preview's demo session), renews it
+ * before it expires (`POST /api/v1/session/refresh`) and hands out the one API client.
+ */
+export function SessionProvider({
+  initial,
+  fetchImpl,
+  autoRenew = true,
+  children,
+}: {
+  initial: Session;
+  fetchImpl?: typeof fetch;
+  autoRenew?: boolean;
+  children: ReactNode;
+}) {
+  const keeper = useMemo(() => new SessionKeeper(initial, fetchImpl), [initial, fetchImpl]);
+  const api = useMemo(() => new PulseApi(() => keeper.token, fetchImpl), [keeper, fetchImpl]);
+  const [session, setSession] = useState(initial);
+
+  useEffect(() => {
+    setSession(keeper.current);
+    const unsubscribe = keeper.onRenew(setSession);
+    if (autoRenew) keeper.start();
+    return () => {
+      unsubscribe();
+      keeper.stop();
+    };
+  }, [keeper, autoRenew]);
+
+  const value = useMemo(() => ({ api, session }), [api, session]);
+  return <PulseContext.Provider value={value}>{children}</PulseContext.Provider>;
+}
+
+export function usePulse(): PulseContextValue {
+  const value = useContext(PulseContext);
+  if (!value) throw new Error('usePulse() needs a <SessionProvider>');
+  return value;
+}

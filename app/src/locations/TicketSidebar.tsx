@@ -1,0 +1,289 @@
+/**
+ * Ticket sidebar: this ticket's figures (or a live "waiting for first reply" clock) and
+ * the current agent's KPIs for 7 and 30 days beside the team's and the targets.
+ */
+import { useState } from 'react';
+import styled from 'styled-components';
+import { Button } from '@zendeskgarden/react-buttons';
+import type { Kpis, TicketKpis } from '../api/types';
+import { CsatBadge, DurationText, KpiValue, TargetBadge, formatKpi } from '../components/KpiValue';
+import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
+import { colors } from '../components/Theme';
+import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
+import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis';
+import { useLiveRefresh, useNow } from '../features/live';
+import { usePulse } from '../features/session';
+import { useAutoResize } from '../features/useAutoResize';
+import { useResource } from '../features/useResource';
+import { useI18n } from '../i18n';
+import { useClient } from '../zaf/ClientProvider';
+import type { HelpdeskTicket } from '../zaf/types';
+
+const Root = styled.div`
+  padding: 8px 4px 12px;
+  display: flex;
+  flex-direction: column;
+  gap: 12px;
+`;
+
+const Section = styled.section`
+  border: 1px solid ${colors.border};
+  border-radius: 6px;
+  padding: 8px 10px;
+`;
+
+const SectionTitle = styled.h2`
+  margin: 0 0 6px;
+  font-size: 13px;
+  font-weight: 600;
+  display: flex;
+  justify-content: space-between;
+  align-items: center;
+  gap: 8px;
+`;
+
+const Figures = styled.dl`
+  margin: 0;
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) auto;
+  row-gap: 6px;
+  column-gap: 8px;
+  align-items: center;
+  dt { color: ${colors.muted}; font-size: 12px; }
+  dd { margin: 0; text-align: right; font-weight: 600; }
+`;
+
+const Grid = styled.table`
+  width: 100%;
+  border-collapse: collapse;
+  font-size: 12px;
+  th { text-align: left; font-weight: 600; color: ${colors.muted}; padding: 2px 4px; }
+  td { padding: 4px; vertical-align: top; border-top: 1px solid ${colors.subtle}; }
+  td:first-child { color: ${colors.muted}; }
+`;
+
+const Clock = styled.div<{ $overdue: boolean | null }>`
+  display: flex;
+  flex-direction: column;
+  gap: 2px;
+  padding: 6px 8px;
+  border-radius: 4px;
+  background: ${colors.subtle};
+  border-left: 4px solid ${(p) => (p.$overdue === true ? colors.bad : p.$overdue === false ? colors.good : colors.border)};
+`;
+
+const Muted = styled.span`
+  color: ${colors.muted};
+  font-size: 12px;
+`;
+
+const Toggle = styled.div`
+  display: inline-flex;
+  gap: 4px;
+`;
+
+const OPEN_STATUSES = new Set(['new', 'open', 'pending', 'hold']);
+
+export function TicketSidebar() {
+  const client = useClient();
+  const { session } = usePulse();
+  const { t } = useI18n();
+  const refreshKey = useLiveRefresh(['ticket.saved', 'notification.kpiUpdated']);
+  const rootRef = useAutoResize<HTMLDivElement>();
+  const health = useHealth(refreshKey);
+  const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey);
+  const mine = useMyKpis(session.user.id, refreshKey);
+  // The first-response target (carried beside the team's figure) is the waiting clock's yardstick.
+  const target = mine.status === 'ready' ? (mine.data.windows['30'].team.firstResponseMinutes.target ?? null) : null;
+
+  let body: JSX.Element;
+  if (health.status === 'loading') body = <LoadingState />;
+  else if (health.status === 'error') body = <ErrorState error={health.error} onRetry={health.reload} />;
+  else if (health.data.lastSyncAt === null) body = <EmptyState />;
+  else {
+    body = (
+      <>
+        <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} target={target} refreshKey={refreshKey} />
+        <MySection mine={mine} />
+      </>
+    );
+  }
+  return (
+    <Root ref={rootRef} aria-label={t('sidebar.title')}>
+      {body}
+    </Root>
+  );
+}
+
+function TicketSection({
+  helpdeskTicket,
+  loading,
+  target,
+  refreshKey,
+}: {
+  helpdeskTicket: HelpdeskTicket | null;
+  loading: boolean;
+  target: number | null;
+  refreshKey: number;
+}) {
+  const { t } = useI18n();
+  const ticketId = helpdeskTicket?.id ?? null;
+  const kpis = useTicketKpis(ticketId, refreshKey);
+
+  let content: JSX.Element;
+  if (loading) content = <LoadingState />;
+  else if (ticketId === null) content = <Muted>{t('sidebar.ticket.noTicket')}</Muted>;
+  else if (kpis.status === 'loading') content = <LoadingState />;
+  else if (kpis.status === 'error') content = <ErrorState error={kpis.error} onRetry={kpis.reload} />;
+  else if (kpis.data === null) content = <Muted data-state="not-synced">{t('sidebar.ticket.notSynced')}</Muted>;
+  else {
+    content = (
+      <TicketFigures
+        kpis={kpis.data}
+        createdAt={kpis.data.createdAt ?? helpdeskTicket?.createdAt ?? null}
+        target={target}
+      />
+    );
+  }
+  return (
+    <Section aria-labelledby="pulse-ticket-title">
+      <SectionTitle id="pulse-ticket-title">{ticketId === null ? t('sidebar.ticket.title') : t('sidebar.ticket.titleWithId', { id: ticketId })}</SectionTitle>
+      {content}
+    </Section>
+  );
+}
+
+function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdAt: string | null; target: number | null }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const waiting = kpis.firstResponseMinutes === null && OPEN_STATUSES.has(kpis.status);
+  return (
+    <Figures>
+      <dt>{t('kpi.firstResponseMinutes.label')}</dt>
+      <dd>
+        {waiting ? (
+          <WaitingClock createdAt={createdAt} target={target} />
+        ) : kpis.firstResponseMinutes === null ? (
+          <Muted>{t('sidebar.ticket.noReply')}</Muted>
+        ) : (
+          <span>
+            <DurationText minutes={kpis.firstResponseMinutes} />{' '}
+            {target !== null ? <TargetBadge met={kpis.firstResponseMinutes <= target} target={target} kind="duration" /> : null}
+          </span>
+        )}
+      </dd>
+      {kpis.firstResponseBusinessMinutes !== null ? (
+        <>
+          <dt>{t('kpi.firstResponseBusinessMinutes.label')}</dt>
+          <dd>
+            <DurationText minutes={kpis.firstResponseBusinessMinutes} />
+          </dd>
+        </>
+      ) : null}
+      <dt>{t('kpi.firstResolutionMinutes.label')}</dt>
+      <dd>{kpis.firstResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.firstResolutionMinutes} />}</dd>
+      <dt>{t('kpi.fullResolutionMinutes.label')}</dt>
+      <dd>{kpis.fullResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.fullResolutionMinutes} />}</dd>
+      <dt>{t('sidebar.ticket.replies')}</dt>
+      <dd>{i18n.number(kpis.publicReplies)}</dd>
+      <dt>{t('kpi.reopens.label')}</dt>
+      <dd>{i18n.number(kpis.reopens)}</dd>
+      <dt>{t('sidebar.ticket.oneTouch')}</dt>
+      <dd>{kpis.oneTouch ? t('common.yes') : t('common.no')}</dd>
+      <dt>{t('sidebar.ticket.csat')}</dt>
+      <dd>
+        <CsatBadge rating={kpis.csat} />
+      </dd>
+    </Figures>
+  );
+}
+
+/** "Waiting for first reply: 42m", against the first-response target, ticking every 30 s. */
+export function WaitingClock({ createdAt, target }: { createdAt: string | null; target: number | null }) {
+  const { t, duration } = useI18n();
+  const now = useNow(30_000);
+  const start = createdAt ? Date.parse(createdAt) : NaN;
+  if (Number.isNaN(start)) return <Muted>{t('sidebar.ticket.waiting')}</Muted>;
+  const elapsed = Math.max(0, (now - start) / 60_000);
+  const overdue = target === null ? null : elapsed > target;
+  return (
+    <Clock $overdue={overdue} data-testid="waiting-clock" data-overdue={overdue === null ? 'none' : String(overdue)}>
+      <span>{t('sidebar.ticket.waitingFor', { time: duration(elapsed) })}</span>
+      {target !== null ? (
+        <Muted>
+          {overdue
+            ? t('sidebar.ticket.overdue', { time: duration(elapsed - target), target: duration(target) })
+            : t('sidebar.ticket.remaining', { time: duration(target - elapsed), target: duration(target) })}
+        </Muted>
+      ) : null}
+    </Clock>
+  );
+}
+
+const MY_KPIS: KpiKey[] = ['firstResponseMinutes', 'fullResolutionMinutes', 'fcr', 'csat', 'nps', 'ces', 'ticketsSolved', 'reopens'];
+
+function MySection({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
+  const { t } = useI18n();
+  const [days, setDays] = useState<'7' | '30'>('7');
+
+  let content: JSX.Element;
+  if (mine.status === 'loading') content = <LoadingState />;
+  else if (mine.status === 'error') content = <ErrorState error={mine.error} onRetry={mine.reload} />;
+  else {
+    const { me, team } = mine.data.windows[days];
+    // NPS and CES only where the account collects them.
+    const shown = MY_KPIS.filter((key) => (key !== 'nps' && key !== 'ces') || kpiSample(team, key) > 0 || kpiSample(me, key) > 0);
+    content = (
+      <>
+        {me.ticketsSolved === 0 && kpiSample(me, 'firstResponseMinutes') === 0 && me.publicReplies === 0 ? (
+          <Muted data-state="no-activity">{t('sidebar.me.noActivity', { count: Number(days) })}</Muted>
+        ) : null}
+        <Grid>
+          <thead>
+            <tr>
+              <th scope="col">{t('sidebar.me.kpi')}</th>
+              <th scope="col">{t('sidebar.me.you')}</th>
+              <th scope="col">{t('sidebar.me.team')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((key) => (
+              <tr key={key} data-kpi={key}>
+                <td>{t(`kpi.${key}.short`)}</td>
+                <td>
+                  <KpiValue kpis={me} kpi={key} />
+                </td>
+                <td>
+                  <TeamValue kpis={team} kpi={key} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Grid>
+      </>
+    );
+  }
+  return (
+    <Section aria-labelledby="pulse-me-title">
+      <SectionTitle id="pulse-me-title">
+        <span>{t('sidebar.me.title')}</span>
+        <Toggle role="group" aria-label={t('sidebar.me.window')}>
+          {(['7', '30'] as const).map((d) => (
+            <Button key={d} size="small" isPrimary={days === d} aria-pressed={days === d} onClick={() => setDays(d)}>
+              {t('window.days', { count: Number(d) })}
+            </Button>
+          ))}
+        </Toggle>
+      </SectionTitle>
+      {content}
+      {mine.status === 'ready' && mine.refreshing ? <Muted>{t('state.refreshing')}</Muted> : null}
+    </Section>
+  );
+}
+
+/** The team's figure: value only (the target badge sits beside the agent's own figure). */
+function TeamValue({ kpis, kpi }: { kpis: Kpis; kpi: KpiKey }) {
+  const i18n = useI18n();
+  if (kpi === 'csat') return <span>{i18n.percent(kpis.csat.score)}</span>;
+  return <span>{formatKpi(i18n, kpiDef(kpi).kind, kpiValue(kpis, kpi))}</span>;
+}

@@ -1,0 +1,90 @@
+import type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient } from './types';
+
+const toId = (value: unknown): number | null => {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+};
+
+/** Wraps a raw ZAF client (the helpdesk iframe) in the app's typed interface. */
+export function wrapZafClient(raw: RawZafClient): HelpdeskClient {
+  return {
+    inHelpdesk: true,
+
+    async ticket(): Promise<HelpdeskTicket | null> {
+      try {
+        const result = await raw.get(['ticket.id', 'ticket.subject', 'ticket.status', 'ticket.createdAt']);
+        const id = toId(result['ticket.id']);
+        if (id === null) return null;
+        const ticket: HelpdeskTicket = { id };
+        if (typeof result['ticket.subject'] === 'string') ticket.subject = result['ticket.subject'];
+        if (typeof result['ticket.status'] === 'string') ticket.status = result['ticket.status'];
+        if (typeof result['ticket.createdAt'] === 'string') ticket.createdAt = result['ticket.createdAt'];
+        return ticket;
+      } catch {
+        return null; // not a ticket location
+      }
+    },
+
+    async currentUser(): Promise<HelpdeskUser | null> {
+      try {
+        const result = await raw.get('currentUser');
+        const user = result.currentUser as Record<string, unknown> | undefined;
+        const id = toId(user?.id);
+        if (!user || id === null) return null;
+        return {
+          id,
+          ...(typeof user.name === 'string' ? { name: user.name } : {}),
+          ...(typeof user.locale === 'string' ? { locale: user.locale } : {}),
+          ...(typeof user.role === 'string' ? { role: user.role } : {}),
+        };
+      } catch {
+        return null;
+      }
+    },
+
+    on(event: HelpdeskEvent, handler: (data?: unknown) => void): () => void {
+      raw.on(event, handler);
+      return () => raw.off(event, handler);
+    },
+
+    resize(height: number): void {
+      void raw.invoke('resize', { width: '100%', height: `${Math.ceil(height)}px` }).catch(() => undefined);
+    },
+
+    async openTicket(ticketId: number): Promise<boolean> {
+      try {
+        await raw.invoke('routeTo', 'ticket', ticketId);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    async groupNames(): Promise<Map<number, string>> {
+      const names = new Map<number, string>();
+      try {
+        let url: string | null = '/api/v2/groups.json?page[size]=100';
+        for (let page = 0; url && page < 10; page++) {
+          const body = (await raw.request({ url, type: 'GET' })) as {
+            groups?: { id: number; name: string }[];
+            meta?: { has_more?: boolean };
+            links?: { next?: string | null };
+          };
+          for (const group of body.groups ?? []) names.set(group.id, group.name);
+          url = body.meta?.has_more && body.links?.next ? body.links.next : null;
+        }
+      } catch {
+        // No access or no network: the UI falls back to "Group <id>".
+      }
+      return names;
+    },
+
+    async settings(): Promise<Record<string, unknown>> {
+      try {
+        return (await raw.metadata()).settings ?? {};
+      } catch {
+        return {};
+      }
+    },
+  };
+}

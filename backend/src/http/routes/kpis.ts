@@ -1,0 +1,134 @@
+/**
+ * KPI routes (api.md "Routes"): team totals, the agents table (JSON and CSV), one
+ * agent's figures, trend and drill-down.
+ *
+ * Who may read what: every signed-in agent reads team totals and their own figures;
+ * admins and the team leads named in the account's settings read every agent's.
+ * For anyone else `/kpis/agents` and `agents.csv` hold only their own row, and another
+ * agent's `/kpis/agents/:agentId` (and its trend and drill-down) is a 403 `forbidden`,
+ * checked before the agent is looked up so a 404 never tells an agent which ids exist.
+ * A malformed `:agentId` is a 400 naming `agentId`.
+ */
+import { Router, type Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import type { KpiSettings } from '../../kpis/settings.js';
+import {
+  agentExists,
+  agentKpis,
+  agentsKpis,
+  agentsCsv,
+  agentTrend,
+  decodeCursor,
+  drillDown,
+  DRILL_METRICS,
+  teamKpis,
+  type KpiQuery,
+} from '../../kpis/service.js';
+import { canSeeEveryAgent, sessionOf } from '../auth/middleware.js';
+import { ApiError } from '../errors.js';
+import { idParam, parseOrThrow, resolveWindow, windowQuery } from '../validation.js';
+
+export interface KpiRouteDeps {
+  db: Db;
+  settingsFor(accountId: number): Promise<KpiSettings>;
+  now?: () => Date;
+}
+
+const agentParams = z.object({ agentId: idParam });
+const trendQuery = windowQuery.extend({ bucket: z.enum(['day', 'week']).default('day') });
+const DEFAULT_PAGE = 50;
+const drillQuery = windowQuery.extend({
+  metric: z.enum(DRILL_METRICS),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 200')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be an integer from 1 to 200').max(200, 'must be an integer from 1 to 200'))
+    .optional(),
+});
+
+export function kpiRoutes(deps: KpiRouteDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Parses the window query; returns the KpiQuery plus the other parsed params. */
+  function windowOf<S extends typeof windowQuery>(schema: S, query: unknown, accountId: number) {
+    const parsed = parseOrThrow(schema, query) as z.infer<S>;
+    const window = resolveWindow(parsed, now());
+    const q: KpiQuery = { accountId, ...window, groupId: parsed.groupId ?? null };
+    return { q, parsed };
+  }
+
+  async function context(res: Response) {
+    const session = sessionOf(res);
+    const settings = await deps.settingsFor(session.accountId);
+    return { session, settings, lead: canSeeEveryAgent(session, settings.teamLeadIds) };
+  }
+
+  /** 403 unless the user may read `agentId`'s figures. */
+  function mayRead(ctx: { session: { userId: number }; lead: boolean }, agentId: number) {
+    if (!ctx.lead && ctx.session.userId !== agentId) throw ApiError.forbidden("Only admins and team leads may see another agent's figures");
+  }
+
+  router.get('/kpis/team', async (req, res) => {
+    const ctx = await context(res);
+    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team: await teamKpis(db, q, ctx.settings) });
+  });
+
+  router.get('/kpis/agents', async (req, res) => {
+    const ctx = await context(res);
+    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const agents = await agentsKpis(db, q, ctx.settings, ctx.lead ? {} : { onlyAgentId: ctx.session.userId });
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents });
+  });
+
+  router.get('/kpis/agents.csv', async (req, res) => {
+    const ctx = await context(res);
+    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const agents = await agentsKpis(db, q, ctx.settings, ctx.lead ? {} : { onlyAgentId: ctx.session.userId });
+    const { header, rows } = agentsCsv(agents, ctx.settings);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', 'attachment; filename="agents.csv"')
+      .send(stringify([header, ...rows], { record_delimiter: 'windows' }));
+  });
+
+  router.get('/kpis/agents/:agentId', async (req, res) => {
+    const { agentId } = parseOrThrow(agentParams, req.params);
+    const ctx = await context(res);
+    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    mayRead(ctx, agentId);
+    const result = await agentKpis(db, q, agentId, ctx.settings);
+    if (!result) throw ApiError.notFound(`Unknown agent ${agentId}`);
+    res.json(result);
+  });
+
+  router.get('/kpis/agents/:agentId/trend', async (req, res) => {
+    const { agentId } = parseOrThrow(agentParams, req.params);
+    const ctx = await context(res);
+    const { q, parsed } = windowOf(trendQuery, req.query, ctx.session.accountId);
+    mayRead(ctx, agentId);
+    const trend = await agentTrend(db, q, agentId, parsed.bucket, ctx.settings);
+    if (!trend) throw ApiError.notFound(`Unknown agent ${agentId}`);
+    res.json(trend);
+  });
+
+  router.get('/kpis/agents/:agentId/tickets', async (req, res) => {
+    const { agentId } = parseOrThrow(agentParams, req.params);
+    const ctx = await context(res);
+    const { q, parsed } = windowOf(drillQuery, req.query, ctx.session.accountId);
+    const cursor = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor);
+    if (parsed.cursor !== undefined && !cursor) throw ApiError.badRequest('Invalid parameter `cursor`: not a cursor from a previous page');
+    mayRead(ctx, agentId);
+    if (!(await agentExists(db, q.accountId, agentId))) throw ApiError.notFound(`Unknown agent ${agentId}`);
+    res.json(await drillDown(db, q, agentId, parsed.metric, { cursor, limit: parsed.limit ?? DEFAULT_PAGE }));
+  });
+
+  return router;
+}

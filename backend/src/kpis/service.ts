@@ -1,0 +1,433 @@
+/**
+ * The KPI service: runs the window queries (kpis/queries/, every aggregate in SQL) and
+ * builds the contract's shapes (api.md "Shapes") with targets applied:
+ *
+ * - every figure that has a target carries `target` and `met`: a duration is met when
+ *   its median is ≤ the target, CSAT / FCR when the rate is ≥, NPS when the score is ≥,
+ *   CES when the mean is ≥; `met` is null while the figure itself is null;
+ * - a duration target also gives `attainment`: the share of the window's tickets whose
+ *   own duration is ≤ the target (null when there are none);
+ * - minutes are rounded to two decimals when serialized (`met` and `attainment` use the
+ *   exact values); rates, scores and intervals are not rounded.
+ *
+ * Additions to the contract's shapes ("fields may be added"): `nps.rejected` and
+ * `ces.rejected` (answers outside the scale), `TicketKpis.createdAt` and the first /
+ * full resolution business minutes, the placing instant `at` on drill-down tickets, and
+ * `from` / `to` / `bucket` on trend answers.
+ */
+import type { Db } from '../db/database.js';
+import { findAgent, listAgents, byName, type AgentRow } from './queries/agents.js';
+import { cesCounts, type CesRow } from './queries/ces.js';
+import { csatCounts, type CsatRow } from './queries/csat.js';
+import { drillDown as drillDownQuery, type DrillCursor, type DrillMetric } from './queries/drill-down.js';
+import { DURATION_KPIS, durationStats, type DurationKpi, type DurationStatRow } from './queries/duration-stats.js';
+import { factEventCounts, type EventCountsRow } from './queries/fact-events.js';
+import { npsCounts, type NpsRow } from './queries/nps.js';
+import { keyOf, type Bucket, type Scope } from './queries/scope.js';
+import { solvedTickets, type SolvedRow } from './queries/solved-tickets.js';
+import { minutes, ticketKpis as ticketKpisQuery, type TicketKpis } from './queries/ticket-kpis.js';
+import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
+import type { KpiSettings } from './settings.js';
+import { wilsonInterval } from './wilson.js';
+
+export type { TicketKpis } from './queries/ticket-kpis.js';
+export type { DrillMetric, DrillCursor } from './queries/drill-down.js';
+export { DRILL_METRICS } from './queries/drill-down.js';
+export type { Bucket } from './queries/scope.js';
+
+export interface TargetFields {
+  target?: number;
+  met?: boolean | null;
+}
+
+export interface Stat extends TargetFields {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  p90: number | null;
+  attainment?: number | null;
+}
+
+export interface Fcr extends TargetFields {
+  eligible: number;
+  oneTouch: number;
+  zeroTouch: number;
+  rate: number | null;
+}
+
+export interface Csat extends TargetFields {
+  good: number;
+  bad: number;
+  offered: number;
+  score: number | null;
+  low: number | null;
+  high: number | null;
+  responseRate: number | null;
+}
+
+export interface Nps extends TargetFields {
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  score: number | null;
+  rejected: number;
+}
+
+export interface Ces extends TargetFields {
+  responses: number;
+  mean: number | null;
+  agreeRate: number | null;
+  rejected: number;
+}
+
+export interface Kpis {
+  ticketsSolved: number;
+  firstResponseMinutes: Stat;
+  firstResponseBusinessMinutes: Stat;
+  firstResolutionMinutes: Stat;
+  fullResolutionMinutes: Stat;
+  fullResolutionBusinessMinutes: Stat;
+  fcr: Fcr;
+  csat: Csat;
+  nps: Nps;
+  ces: Ces;
+  reopens: number;
+  publicReplies: number;
+}
+
+export interface AgentKpis extends Kpis {
+  agentId: number;
+  name: string;
+  groupIds: number[];
+}
+
+/** Account, half-open window and optional group of a KPI request. */
+export interface KpiQuery {
+  accountId: number;
+  from: Date;
+  to: Date;
+  groupId?: number | null | undefined;
+}
+
+/** The settings the service reads: targets and the CES scale. */
+export type KpiServiceSettings = Pick<KpiSettings, 'targets' | 'cesScale'>;
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+function withTarget<T extends object>(figure: T, target: number | undefined, value: number | null, rule: 'atMost' | 'atLeast'): T & TargetFields {
+  if (target == null) return figure;
+  const met = value == null ? null : rule === 'atMost' ? value <= target : value >= target;
+  return { ...figure, target, met };
+}
+
+function stat(row: DurationStatRow | undefined, target: number | undefined): Stat {
+  const r = row ?? { count: 0, mean: null, median: null, p90: null, withinTarget: null };
+  // With count 0 every statistic is null, never 0.
+  const empty = r.count === 0;
+  const base: Stat = { count: r.count, mean: empty ? null : minutes(r.mean), median: empty ? null : minutes(r.median), p90: empty ? null : minutes(r.p90) };
+  if (target == null) return base;
+  return { ...withTarget(base, target, empty ? null : r.median, 'atMost'), attainment: empty ? null : ratio(r.withinTarget ?? 0, r.count) };
+}
+
+interface Parts {
+  durations: Record<DurationKpi, DurationStatRow | undefined>;
+  solved?: SolvedRow | undefined;
+  csat?: CsatRow | undefined;
+  nps?: NpsRow | undefined;
+  ces?: CesRow | undefined;
+  events?: EventCountsRow | undefined;
+}
+
+function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
+  const t = settings.targets ?? {};
+  const solved = p.solved ?? { solved: 0, eligible: 0, oneTouch: 0, zeroTouch: 0 };
+  const csat = p.csat ?? { good: 0, bad: 0, offered: 0 };
+  const nps = p.nps ?? { responses: 0, promoters: 0, passives: 0, detractors: 0, rejected: 0 };
+  const ces = p.ces ?? { responses: 0, mean: null, agree: 0, rejected: 0 };
+  const events = p.events ?? { reopens: 0, publicReplies: 0 };
+
+  const fcrRate = ratio(solved.oneTouch, solved.eligible);
+  const rated = csat.good + csat.bad;
+  const csatScore = ratio(csat.good, rated);
+  const interval = wilsonInterval(csat.good, rated);
+  const npsScore = nps.responses > 0 ? (100 * (nps.promoters - nps.detractors)) / nps.responses : null;
+  const cesMean = ces.responses > 0 ? ces.mean : null;
+
+  return {
+    ticketsSolved: solved.solved,
+    firstResponseMinutes: stat(p.durations.firstResponseMinutes, t.firstResponseMinutes),
+    firstResponseBusinessMinutes: stat(p.durations.firstResponseBusinessMinutes, t.firstResponseBusinessMinutes),
+    firstResolutionMinutes: stat(p.durations.firstResolutionMinutes, t.firstResolutionMinutes),
+    fullResolutionMinutes: stat(p.durations.fullResolutionMinutes, t.fullResolutionMinutes),
+    fullResolutionBusinessMinutes: stat(p.durations.fullResolutionBusinessMinutes, t.fullResolutionBusinessMinutes),
+    fcr: withTarget({ eligible: solved.eligible, oneTouch: solved.oneTouch, zeroTouch: solved.zeroTouch, rate: fcrRate }, t.fcr, fcrRate, 'atLeast'),
+    csat: withTarget(
+      {
+        good: csat.good,
+        bad: csat.bad,
+        offered: csat.offered,
+        score: csatScore,
+        low: interval?.low ?? null,
+        high: interval?.high ?? null,
+        responseRate: ratio(rated, csat.offered),
+      },
+      t.csat,
+      csatScore,
+      'atLeast',
+    ),
+    nps: withTarget(
+      { responses: nps.responses, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, score: npsScore, rejected: nps.rejected },
+      t.nps,
+      npsScore,
+      'atLeast',
+    ),
+    ces: withTarget({ responses: ces.responses, mean: cesMean, agreeRate: ratio(ces.agree, ces.responses), rejected: ces.rejected }, t.ces, cesMean, 'atLeast'),
+    reopens: events.reopens,
+    publicReplies: events.publicReplies,
+  };
+}
+
+/** Kpis with nothing in the window (every count 0, every statistic null). */
+export function emptyKpis(settings: KpiServiceSettings): Kpis {
+  return buildKpis({ durations: Object.fromEntries(DURATION_KPIS.map((k) => [k, undefined])) as Parts['durations'] }, settings);
+}
+
+/**
+ * Runs every window query for a scope and returns the Kpis per key (`keyOf(agent,
+ * bucket)`), plus the keys that had any row at all.
+ */
+async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings) {
+  const targets = settings.targets ?? {};
+  const [durations, solved, csat, nps, ces, events] = await Promise.all([
+    Promise.all(DURATION_KPIS.map((k) => durationStats(db, scope, k, targets[k]))),
+    solvedTickets(db, scope),
+    csatCounts(db, scope),
+    npsCounts(db, scope),
+    cesCounts(db, scope, settings.cesScale === 5 ? 5 : 7),
+    factEventCounts(db, scope),
+  ]);
+  const maps = [...durations, solved, csat, nps, ces, events];
+  const seen = new Set<string>();
+  for (const m of maps) for (const k of m.keys()) seen.add(k);
+  return {
+    seen,
+    get(key: string): Kpis {
+      return buildKpis(
+        {
+          durations: Object.fromEntries(DURATION_KPIS.map((k, i) => [k, durations[i]!.get(key)])) as Parts['durations'],
+          solved: solved.get(key),
+          csat: csat.get(key),
+          nps: nps.get(key),
+          ces: ces.get(key),
+          events: events.get(key),
+        },
+        settings,
+      );
+    },
+  };
+}
+
+/** The team's figures: every ticket (and rating, reply, reopen) once, whatever its agent. */
+export async function teamKpis(db: Db, q: KpiQuery, settings: KpiServiceSettings): Promise<Kpis> {
+  const res = await kpisByKey(db, { ...q }, settings);
+  return res.get(keyOf(null));
+}
+
+const agentShape = (a: AgentRow, k: Kpis): AgentKpis => ({ agentId: a.id, name: a.name, groupIds: a.groupIds, ...k });
+
+/**
+ * One row per active agent, sorted by name, each with the figures attributed to them
+ * (kpis.md attribution table). `onlyAgentId` restricts the list to that agent (an agent
+ * without lead rights). With `groupId`, the list holds the group's members and any other
+ * agent with figures in that group.
+ */
+export async function agentsKpis(db: Db, q: KpiQuery, settings: KpiServiceSettings, options: { onlyAgentId?: number } = {}): Promise<AgentKpis[]> {
+  const only = options.onlyAgentId;
+  const [agents, res] = await Promise.all([
+    listAgents(db, q.accountId, only != null ? { ids: [only] } : {}),
+    kpisByKey(db, { ...q, perAgent: true, agentId: only ?? null }, settings),
+  ]);
+  const shown = q.groupId == null ? agents : agents.filter((a) => a.groupIds.includes(q.groupId!) || res.seen.has(keyOf(a.id)));
+  return shown.sort(byName).map((a) => agentShape(a, res.get(keyOf(a.id))));
+}
+
+/** Whether `agentId` is an agent (agent or admin, active or not) of the account. */
+export async function agentExists(db: Db, accountId: number, agentId: number): Promise<boolean> {
+  return (await findAgent(db, accountId, agentId)) !== undefined;
+}
+
+/** One agent's figures, or undefined when `agentId` is no agent (agent or admin) of the account. */
+export async function agentKpis(db: Db, q: KpiQuery, agentId: number, settings: KpiServiceSettings): Promise<AgentKpis | undefined> {
+  const agent = await findAgent(db, q.accountId, agentId);
+  if (!agent) return undefined;
+  const res = await kpisByKey(db, { ...q, agentId }, settings);
+  return agentShape(agent, res.get(keyOf(agentId)));
+}
+
+const DAY_MS = 86_400_000;
+
+/** Start of the UTC day, or of the ISO week (Monday 00:00 UTC), holding `at`. */
+export function bucketStart(at: Date, bucket: Bucket): Date {
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  if (bucket === 'day') return new Date(day);
+  const sinceMonday = (new Date(day).getUTCDay() + 6) % 7;
+  return new Date(day - sinceMonday * DAY_MS);
+}
+
+/** Bucket starts from `from` truncated up to (not including) `to`. */
+export function bucketStarts(from: Date, to: Date, bucket: Bucket): Date[] {
+  const step = bucket === 'day' ? DAY_MS : 7 * DAY_MS;
+  const starts: Date[] = [];
+  for (let t = bucketStart(from, bucket).getTime(); t < to.getTime(); t += step) starts.push(new Date(t));
+  return starts;
+}
+
+export interface Trend {
+  from: string;
+  to: string;
+  bucket: Bucket;
+  buckets: Array<{ start: string; kpis: Kpis }>;
+}
+
+/**
+ * One agent's figures per UTC day or ISO week. The first bucket starts at `from`
+ * truncated; each bucket counts only what falls inside both the bucket and the window,
+ * so the buckets' counts add up to the window's. Undefined for an unknown agent.
+ */
+export async function agentTrend(db: Db, q: KpiQuery, agentId: number, bucket: Bucket, settings: KpiServiceSettings): Promise<Trend | undefined> {
+  const agent = await findAgent(db, q.accountId, agentId);
+  if (!agent) return undefined;
+  const res = await kpisByKey(db, { ...q, agentId, bucket }, settings);
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    bucket,
+    buckets: bucketStarts(q.from, q.to, bucket).map((start) => ({ start: start.toISOString(), kpis: res.get(keyOf(agentId, start)) })),
+  };
+}
+
+export const SUMMARY_DAYS = 30;
+
+/** The team's Kpis over the last 30 days up to `now` (the live stream's summary). */
+export async function teamSummary(db: Db, accountId: number, settings: KpiServiceSettings, now = new Date()): Promise<Kpis> {
+  return teamKpis(db, { accountId, from: new Date(now.getTime() - SUMMARY_DAYS * DAY_MS), to: now }, settings);
+}
+
+export interface DrillDownAnswer {
+  tickets: Array<TicketKpis & { at: string }>;
+  nextCursor: string | null;
+}
+
+/** The cursor is opaque to callers: base64url of the last row's (instant, ticket id). */
+export function encodeCursor(c: DrillCursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.ticketId]), 'utf8').toString('base64url');
+}
+
+/** Undefined when the string is not a cursor this service issued. */
+export function decodeCursor(s: string): DrillCursor | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(v) || v.length !== 2) return undefined;
+    const [at, ticketId] = v as [unknown, unknown];
+    if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(at) || Number.isNaN(Date.parse(at))) return undefined;
+    if (typeof ticketId !== 'number' || !Number.isSafeInteger(ticketId) || ticketId < 0) return undefined;
+    return { at, ticketId };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tickets behind one agent's figure (see queries/drill-down.ts), newest first. */
+export async function drillDown(
+  db: Db,
+  q: KpiQuery,
+  agentId: number,
+  metric: DrillMetric,
+  page: { cursor?: DrillCursor | undefined; limit: number },
+): Promise<DrillDownAnswer> {
+  const result = await drillDownQuery(db, { ...q, agentId }, metric, page);
+  return { tickets: result.tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
+}
+
+export async function ticketKpis(db: Db, accountId: number, ticketId: number): Promise<TicketKpis | undefined> {
+  return ticketKpisQuery(db, accountId, ticketId);
+}
+
+export function ticketsForExport(db: Db, filter: TicketsExportFilter): AsyncGenerator<TicketKpis> {
+  return ticketsCreatedIn(db, filter);
+}
+
+// ---- CSV -------------------------------------------------------------------------
+
+/** Column order of agents.csv: the contract's example first (`agentId,name,ticketsSolved,firstResponseMinutes.median,…`). */
+const TOP_ORDER = ['agentId', 'name', 'ticketsSolved', ...DURATION_KPIS, 'fcr', 'csat', 'nps', 'ces', 'reopens', 'publicReplies', 'groupIds'];
+const SUB_ORDER = [
+  'median', 'mean', 'p90', 'count',
+  'rate', 'eligible', 'oneTouch', 'zeroTouch',
+  'score', 'low', 'high', 'good', 'bad', 'offered', 'responseRate',
+  'responses', 'promoters', 'passives', 'detractors', 'agreeRate', 'rejected',
+  'target', 'met', 'attainment',
+];
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const orderBy = (order: string[]) => (a: string, b: string) => {
+  const ia = order.indexOf(a);
+  const ib = order.indexOf(b);
+  return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+};
+
+/** JSON field paths joined by dots, for an object like `template` (nested one level, as Kpis are). */
+export function csvPaths(template: Record<string, unknown>): string[] {
+  const paths: string[] = [];
+  for (const key of Object.keys(template).sort(orderBy(TOP_ORDER))) {
+    const value = template[key];
+    if (isPlainObject(value)) for (const sub of Object.keys(value).sort(orderBy(SUB_ORDER))) paths.push(`${key}.${sub}`);
+    else paths.push(key);
+  }
+  return paths;
+}
+
+/** A cell: empty for null, `true`/`false`, arrays joined by `;`, numbers as JSON writes them. */
+export function csvCell(value: unknown): string {
+  if (value == null) return '';
+  if (Array.isArray(value)) return value.map(csvCell).join(';');
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return String(value);
+}
+
+function valueAt(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) cur = isPlainObject(cur) ? cur[part] : undefined;
+  return cur;
+}
+
+/** agents.csv: header (field paths) and one row of cells per agent. */
+export function agentsCsv(agents: AgentKpis[], settings: KpiServiceSettings): { header: string[]; rows: string[][] } {
+  const template = agentShape({ id: 0, name: '', role: 'agent', active: true, groupIds: [] }, emptyKpis(settings)) as unknown as Record<string, unknown>;
+  const header = csvPaths(template);
+  return { header, rows: agents.map((a) => header.map((p) => csvCell(valueAt(a as unknown as Record<string, unknown>, p)))) };
+}
+
+/** tickets.csv columns: every TicketKpis field, named as in JSON. */
+export const TICKET_CSV_COLUMNS: Array<keyof TicketKpis> = [
+  'ticketId',
+  'status',
+  'assigneeId',
+  'createdAt',
+  'firstResponseMinutes',
+  'firstResponseBusinessMinutes',
+  'firstResponder',
+  'firstResolutionMinutes',
+  'firstResolutionBusinessMinutes',
+  'fullResolutionMinutes',
+  'fullResolutionBusinessMinutes',
+  'publicReplies',
+  'reopens',
+  'oneTouch',
+  'csat',
+];
+
+export function ticketCsvRow(t: TicketKpis): string[] {
+  return TICKET_CSV_COLUMNS.map((c) => csvCell(t[c]));
+}
