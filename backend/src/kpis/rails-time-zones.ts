@@ -4,9 +4,11 @@
  * spellings older Rails versions used ("Kyev", "International Date Line West" →
  * Pacific/Midway in Rails < 6, kept as today's Etc/GMT+12).
  *
- * Where Rails names a zone that is now only a backward link (Europe/Kiev,
- * Asia/Rangoon, America/Godthab, Asia/Chongqing, Australia/Canberra), the canonical
- * IANA zone with the same rules is used so every ICU build resolves it.
+ * Values follow Rails exactly (the helpdesk runs on it, so its business-hour clock uses
+ * the same rules, quirks included: Astana → Asia/Dhaka). Where Rails names a zone that
+ * is now only a backward link (Europe/Kiev, Asia/Rangoon, America/Godthab,
+ * Asia/Chongqing), the canonical IANA zone it links to is used: same rules, and every
+ * ICU build resolves it.
  */
 export const RAILS_TIME_ZONES: Readonly<Record<string, string>> = Object.freeze({
   'International Date Line West': 'Etc/GMT+12',
@@ -113,7 +115,7 @@ export const RAILS_TIME_ZONES: Readonly<Record<string, string>> = Object.freeze(
   Mumbai: 'Asia/Kolkata',
   'New Delhi': 'Asia/Kolkata',
   Kathmandu: 'Asia/Kathmandu',
-  Astana: 'Asia/Almaty',
+  Astana: 'Asia/Dhaka', // sic: Rails (and so the helpdesk) maps Astana to Dhaka's rules
   Dhaka: 'Asia/Dhaka',
   'Sri Jayawardenepura': 'Asia/Colombo',
   Almaty: 'Asia/Almaty',
@@ -140,7 +142,7 @@ export const RAILS_TIME_ZONES: Readonly<Record<string, string>> = Object.freeze(
   Yakutsk: 'Asia/Yakutsk',
   Darwin: 'Australia/Darwin',
   Adelaide: 'Australia/Adelaide',
-  Canberra: 'Australia/Sydney',
+  Canberra: 'Australia/Melbourne',
   Melbourne: 'Australia/Melbourne',
   Sydney: 'Australia/Sydney',
   Brisbane: 'Australia/Brisbane',
