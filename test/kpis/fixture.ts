@@ -26,6 +26,7 @@
  */
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
+import type { Insertable } from 'kysely';
 import type { TicketFactsTable } from '../../backend/src/db/schema.js';
 
 export const FROM = new Date('2026-01-01T00:00:00Z');
@@ -38,7 +39,7 @@ export const END_USER = 100;
 
 const d = (s: string) => new Date(`2026-${s}Z`);
 
-type FactRow = Omit<TicketFactsTable, 'computed_at' | 'account_id'>;
+type FactRow = Omit<Insertable<TicketFactsTable>, 'computed_at' | 'account_id'>;
 
 function fact(ticketId: number, f: Partial<FactRow>): FactRow {
   return {

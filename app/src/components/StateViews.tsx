@@ -46,7 +46,7 @@ export function ErrorState({ error, kind, onRetry }: { error?: unknown; kind?: E
   const resolved = kind ?? errorKind(error);
   const detail = error instanceof Error && error.message ? error.message : null;
   return (
-    <ErrorBox role="alert" data-state="error" data-error-kind={resolved}>
+    <ErrorBox data-state="error" data-error-kind={resolved}>
       <Alert type={resolved === 'notFound' ? 'info' : 'error'}>
         <Alert.Title>{t(`errors.${resolved}.title`)}</Alert.Title>
         <Alert.Paragraph>{t(`errors.${resolved}.body`)}</Alert.Paragraph>

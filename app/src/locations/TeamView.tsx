@@ -140,10 +140,11 @@ export function TeamView() {
 
   // Group filter options: the groups the listed agents belong to (named via the helpdesk when possible).
   const [knownGroups, setKnownGroups] = useState<number[]>([]);
+  const loadedAgents = data.status === 'ready' ? data.data.agents : null;
   useEffect(() => {
-    if (data.status !== 'ready' || groupId !== null) return;
-    setKnownGroups([...new Set(data.data.agents.flatMap((a) => a.groupIds))].sort((a, b) => a - b));
-  }, [data, groupId]);
+    if (!loadedAgents || groupId !== null) return;
+    setKnownGroups([...new Set(loadedAgents.flatMap((a) => a.groupIds))].sort((a, b) => a - b));
+  }, [loadedAgents, groupId]);
   const groupLabel = (id: number) => (groupNames.status === 'ready' ? groupNames.data.get(id) : undefined) ?? t('team.groupFallback', { id });
 
   const onlyOwnRow =

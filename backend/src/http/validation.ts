@@ -17,11 +17,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Longest window a query may ask for: two years keeps every aggregate bounded. */
 const MAX_WINDOW_MS = 732 * DAY_MS;
 
+/**
+ * An ISO-8601 date or date-time. A date-time without an offset is read as UTC (never
+ * as the server's local time), like a bare date is.
+ */
+const asUtc = (v: string) => {
+  const t = v.replace(' ', 'T');
+  return /T/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? `${t}Z` : t;
+};
 const instant = z
   .string()
   .max(40)
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 instant')
-  .transform((v) => new Date(v));
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(asUtc(v))), 'must be an ISO-8601 instant')
+  .transform((v) => new Date(asUtc(v)));
 
 export const idParam = z
   .string()

@@ -1,0 +1,117 @@
+/**
+ * Shared set-up for the end-to-end sync tests: the emulator with a small dataset, the
+ * real SyncService + HelpdeskClient against it, and a canonical dump of every data
+ * table (everything but the sync bookkeeping and timestamps of our own) to compare
+ * database contents.
+ */
+import { sql } from 'kysely';
+import { ensureAccount } from '../../backend/src/accounts/repository.js';
+import type { Db } from '../../backend/src/db/database.js';
+import { generateDataset, CES_FIELD_ID, NPS_FIELD_ID, startEmulator, type Dataset, type Emulator, type EmulatorOptions } from '../../backend/src/emulator/index.js';
+import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
+import { settingsFor, type SettingsDefaults } from '../../backend/src/settings/service.js';
+import { silentLogger } from '../../backend/src/shared/logger.js';
+import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
+
+export const NOW = new Date('2026-03-02T00:00:00Z');
+export const T0 = NOW.getTime() / 1000;
+export const EMAIL = 'alex.morgan@pulse-demo.example';
+export const TOKEN = 'demo-api-token';
+export const SETTINGS_DEFAULTS: SettingsDefaults = { npsFieldId: NPS_FIELD_ID, cesFieldId: CES_FIELD_ID, cesScale: 7, teamLeadIds: [], targets: {} };
+
+/** The dataset every sync test uses: 300 tickets, seed 42, fixed "now". */
+export const smallDataset = (): Dataset => generateDataset({ seed: 42, tickets: 300, now: NOW });
+
+/** Backfill start: well before the dataset's first activity. */
+export const backfillStart = (dataset: Dataset) => new Date((dataset.start - 10 * 86_400) * 1000);
+
+export function startTestEmulator(dataset: Dataset, options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  return startEmulator({ dataset, now: NOW, credentials: { email: EMAIL, token: TOKEN }, ...options });
+}
+
+export interface Harness {
+  service: SyncService;
+  accountId: number;
+  sync(): Promise<SyncResult>;
+}
+
+/** A SyncService for the emulator's account; no retries unless asked, and no real sleeping. */
+export async function syncHarness(db: Db, kind: 'pglite' | 'postgres', emu: Emulator, dataset: Dataset, options: { maxRetries?: number } = {}): Promise<Harness> {
+  const account = await ensureAccount(db, 'demo', emu.url);
+  const service = new SyncService({
+    db,
+    dbKind: kind,
+    logger: silentLogger,
+    clientFor: (acc, onRequest) =>
+      new HelpdeskClient({
+        baseUrl: acc.base_url,
+        auth: { kind: 'token', email: EMAIL, token: TOKEN },
+        logger: silentLogger,
+        onRequest,
+        maxRetries: options.maxRetries ?? 0,
+        sleep: async () => undefined,
+      }),
+    settingsFor: (accountId) => settingsFor(db, accountId, SETTINGS_DEFAULTS),
+    backfillStart: () => backfillStart(dataset),
+  });
+  return { service, accountId: account.id, sync: () => service.syncAccount(account.id, { trigger: 'test' }) };
+}
+
+const SKIPPED_TABLES = new Set(['sync_runs', 'sync_cursors']);
+/** Columns that hold when we wrote, not what we know. */
+const SKIPPED_COLUMNS = new Set(['computed_at', 'accounts.created_at', 'accounts.updated_at', 'accounts.base_url']);
+
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** Every data table as sorted canonical JSON rows: equal dumps mean equal contents. */
+export async function dumpDatabase(db: Db): Promise<Record<string, string[]>> {
+  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_') && !SKIPPED_TABLES.has(n)).sort();
+  const dump: Record<string, string[]> = {};
+  for (const table of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+    dump[table] = rows
+      .map((row) => {
+        const kept = Object.fromEntries(Object.entries(row).filter(([col]) => !SKIPPED_COLUMNS.has(col) && !SKIPPED_COLUMNS.has(`${table}.${col}`)));
+        return JSON.stringify(canonical(kept));
+      })
+      .sort();
+  }
+  return dump;
+}
+
+export async function countRows(db: Db, table: string, where = sql`true`): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(db);
+  return rows[0]!.n;
+}
+
+/** Rows added and removed per table between two dumps (a changed row is one of each). */
+export function diffDumps(before: Record<string, string[]>, after: Record<string, string[]>) {
+  const diff: Record<string, { added: Array<Record<string, unknown>>; removed: Array<Record<string, unknown>> }> = {};
+  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = new Set(before[table] ?? []);
+    const b = new Set(after[table] ?? []);
+    const added = [...b].filter((r) => !a.has(r)).map((r) => JSON.parse(r) as Record<string, unknown>);
+    const removed = [...a].filter((r) => !b.has(r)).map((r) => JSON.parse(r) as Record<string, unknown>);
+    if (added.length || removed.length) diff[table] = { added, removed };
+  }
+  return diff;
+}
+
+/** mulberry32, for the tests' own seeded choices. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
