@@ -77,6 +77,11 @@ export default defineConfig(({ mode }) => ({
     chunkSizeWarningLimit: 600,
     rollupOptions: {
       input: Object.fromEntries(PAGES.map((page) => [page, path.resolve(appDir, `${page}.html`)])),
+      output: {
+        // The chunk shared by every page (React, styled-components, Garden) is named for what it is.
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes('/node_modules/react-dom/')) ? 'assets/vendor-[hash].js' : 'assets/[name]-[hash].js',
+      },
     },
   },
 }));

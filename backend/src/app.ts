@@ -50,12 +50,28 @@ export interface AppDeps {
   now?: () => Date;
 }
 
+/**
+ * Every open stream of an account asks for the summary after the same sync: one
+ * computation serves them all for a second.
+ */
+function cachedSummary(compute: (accountId: number) => Promise<unknown>, ttlMs = 1000): (accountId: number) => Promise<unknown> {
+  const cache = new Map<number, { expires: number; value: Promise<unknown> }>();
+  return (accountId) => {
+    const hit = cache.get(accountId);
+    if (hit && hit.expires > Date.now()) return hit.value;
+    const value = compute(accountId);
+    cache.set(accountId, { expires: Date.now() + ttlMs, value });
+    value.catch(() => cache.delete(accountId));
+    return value;
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const settingsFor = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
   const updateSettings = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
-  const summaryFor = deps.summaryFor ?? (async (accountId: number) => teamSummary(db, accountId, await settingsFor(accountId), now()));
+  const summaryFor = deps.summaryFor ?? cachedSummary(async (accountId) => teamSummary(db, accountId, await settingsFor(accountId), now()));
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);

@@ -37,7 +37,7 @@ describe('TicketSidebar states', () => {
     let up = false;
     const f = fakeFetch(routes({ 'GET /api/v1/health': () => (up ? HEALTHY : new TypeError('Failed to fetch')) }));
     renderApp(<TicketSidebar />, { fetch: f.fetch });
-    const alert = (await screen.findByRole('alert')).closest('[data-state="error"]')!;
+    const alert = (await screen.findByRole('alert')).closest<HTMLElement>('[data-state="error"]')!;
     expect(alert.getAttribute('data-error-kind')).toBe('unreachable');
     expect(alert.textContent).toContain('Pulse is unreachable');
     up = true;

@@ -76,6 +76,13 @@ describe('KPI routes', () => {
       expect(body.team.publicReplies).toBe(7);
     });
 
+    it('reads an instant without an offset as UTC', async () => {
+      const { status, body } = await json('/kpis/team?from=2026-01-01T00:00:00&to=2026-01-08');
+      expect(status).toBe(200);
+      expect([body.from, body.to]).toEqual([FROM.toISOString(), TO.toISOString()]);
+      expect(body.team.ticketsSolved).toBe(5);
+    });
+
     it('narrows to a group', async () => {
       const { body } = await json(`/kpis/team?${W}&groupId=20`);
       expect(body.team.ticketsSolved).toBe(2);

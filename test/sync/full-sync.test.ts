@@ -6,8 +6,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../backend/src/emulator/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { countRows, diffDumps, dumpDatabase, smallDataset, startTestEmulator, syncHarness, T0, type Harness } from './harness.js';
+import type { TestDatabase } from '../support/db.js';
+import { createSyncTestDatabase, countRows, diffDumps, dumpDatabase, smallDataset, startTestEmulator, syncHarness, T0, type Harness } from './harness.js';
 
 const dataset = smallDataset();
 let tdb: TestDatabase;
@@ -15,7 +15,7 @@ let emu: Emulator;
 let h: Harness;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
+  tdb = await createSyncTestDatabase();
   emu = await startTestEmulator(dataset, { maxPerPage: 100 });
   h = await syncHarness(tdb.db, tdb.kind, emu, dataset);
 });

@@ -4,14 +4,18 @@
  * table (everything but the sync bookkeeping and timestamps of our own) to compare
  * database contents.
  */
-import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { Migrator, sql } from 'kysely';
+import pg from 'pg';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
-import type { Db } from '../../backend/src/db/database.js';
+import { createDatabase, type Db } from '../../backend/src/db/database.js';
+import { migrations } from '../../backend/src/db/migrations/index.js';
 import { generateDataset, CES_FIELD_ID, NPS_FIELD_ID, startEmulator, type Dataset, type Emulator, type EmulatorOptions } from '../../backend/src/emulator/index.js';
 import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor, type SettingsDefaults } from '../../backend/src/settings/service.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 export const NOW = new Date('2026-03-02T00:00:00Z');
 export const T0 = NOW.getTime() / 1000;
@@ -57,6 +61,74 @@ export async function syncHarness(db: Db, kind: 'pglite' | 'postgres', emu: Emul
   return { service, accountId: account.id, sync: () => service.syncAccount(account.id, { trigger: 'test' }) };
 }
 
+async function admin(url: string, query: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The data tables of the database's current schema (introspection lists every schema on PostgreSQL). */
+async function ownTables(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return (await db.introspection.getTables()).filter((t) => t.schema === rows[0]!.schema && !t.name.startsWith('kysely_')).map((t) => t.name).sort();
+}
+
+/**
+ * Migrates a PostgreSQL schema with kysely's migration tables pinned to it. The plain
+ * Migrator (db/migrate.ts) decides whether its tables exist by introspecting every
+ * schema, so while another test file's schema exists it skips creating them in a
+ * fresh one and fails ("kysely_migration_lock does not exist").
+ */
+export async function migrateSchema(db: Db, schema: string): Promise<void> {
+  const result = await new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema }).migrateToLatest();
+  if (result.error) throw result.error;
+}
+
+/** A fresh schema on DATABASE_URL (see migrateSchema), else an in-memory PGlite (test/support/db.ts). */
+export async function createSyncTestDatabase(): Promise<TestDatabase & { schema?: string }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return createTestDatabase();
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  await admin(url, `create schema ${schema}`);
+  const db = createDatabase({ kind: 'postgres', url, searchPath: schema });
+  await migrateSchema(db, schema);
+  return {
+    db,
+    kind: 'postgres',
+    schema,
+    async reset() {
+      const names = await ownTables(db);
+      await sql`truncate ${sql.join(names.map((n) => sql.table(n)))} restart identity cascade`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+      await admin(url, `drop schema if exists ${schema} cascade`);
+    },
+  };
+}
+
+/** A database on another schema of DATABASE_URL, for a child process to use; `url` carries the search_path. */
+export async function createPostgresSchema(): Promise<{ schema: string; url: string; db: Db; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL!;
+  const schema = `cli_${randomBytes(6).toString('hex')}`;
+  await admin(base, `create schema ${schema}`);
+  const db = createDatabase({ kind: 'postgres', url: base, searchPath: schema });
+  await migrateSchema(db, schema);
+  return {
+    schema,
+    url: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    db,
+    async drop() {
+      await db.destroy();
+      await admin(base, `drop schema if exists ${schema} cascade`);
+    },
+  };
+}
+
 const SKIPPED_TABLES = new Set(['sync_runs', 'sync_cursors']);
 /** Columns that hold when we wrote, not what we know. */
 const SKIPPED_COLUMNS = new Set(['computed_at', 'accounts.created_at', 'accounts.updated_at', 'accounts.base_url']);
@@ -72,7 +144,7 @@ function canonical(value: unknown): unknown {
 
 /** Every data table as sorted canonical JSON rows: equal dumps mean equal contents. */
 export async function dumpDatabase(db: Db): Promise<Record<string, string[]>> {
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_') && !SKIPPED_TABLES.has(n)).sort();
+  const tables = (await ownTables(db)).filter((n) => !SKIPPED_TABLES.has(n));
   const dump: Record<string, string[]> = {};
   for (const table of tables) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);

@@ -1,4 +1,4 @@
 import { TeamView } from '../locations/TeamView';
 import { bootLocation } from './boot';
 
-void bootLocation(() => <TeamView />);
+bootLocation(() => <TeamView />);

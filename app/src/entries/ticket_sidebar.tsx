@@ -1,4 +1,4 @@
 import { TicketSidebar } from '../locations/TicketSidebar';
 import { bootLocation } from './boot';
 
-void bootLocation(() => <TicketSidebar />);
+bootLocation(() => <TicketSidebar />);

@@ -51,6 +51,7 @@ const Figures = styled.dl`
   align-items: center;
   dt { color: ${colors.muted}; font-size: 12px; }
   dd { margin: 0; text-align: right; font-weight: 600; }
+  .wide { grid-column: 1 / -1; text-align: left; }
 `;
 
 const Grid = styled.table`
@@ -159,8 +160,8 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
   const waiting = kpis.firstResponseMinutes === null && OPEN_STATUSES.has(kpis.status);
   return (
     <Figures>
-      <dt>{t('kpi.firstResponseMinutes.label')}</dt>
-      <dd>
+      <dt className={waiting ? 'wide' : undefined}>{t('kpi.firstResponseMinutes.label')}</dt>
+      <dd className={waiting ? 'wide' : undefined}>
         {waiting ? (
           <WaitingClock createdAt={createdAt} target={target} />
         ) : kpis.firstResponseMinutes === null ? (

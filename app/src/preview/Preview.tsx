@@ -11,7 +11,7 @@ import { Field, Select } from '@zendeskgarden/react-forms';
 import { PulseApi } from '../api/PulseApi';
 import { requestDemoSession } from '../api/session';
 import type { DemoDirectory, Session } from '../api/types';
-import { ErrorState, LoadingState } from '../components/StateViews';
+import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
 import { SessionProvider } from '../features/session';
 import { useResource } from '../features/useResource';
@@ -118,6 +118,7 @@ function PreviewPage({ locale, onLocale, fetchImpl }: { locale: Locale; onLocale
   if (directory.status === 'loading') content = <LoadingState />;
   else if (directory.status === 'error')
     content = <ErrorState kind={directory.error.status === 404 ? 'notConfigured' : undefined} error={directory.error} onRetry={directory.reload} />;
+  else if (agents.length === 0) content = <EmptyState title={t('preview.noAgentsTitle')} body={t('state.emptyBody')} />;
   else if (session.status === 'loading') content = <LoadingState />;
   else if (session.status === 'error') content = <ErrorState error={session.error} onRetry={session.reload} />;
   else if (!session.data) content = <ErrorState kind="notFound" />;
@@ -191,7 +192,7 @@ function PreviewPage({ locale, onLocale, fetchImpl }: { locale: Locale; onLocale
             <option value="team">{t('preview.teamView')}</option>
           </Select>
         </Field>
-        <div role="group" aria-label={t('preview.language')}>
+        <div role="group" aria-label={t('preview.language')} style={{ display: 'flex', gap: 4 }}>
           {LOCALES.map((l) => (
             <Button key={l} size="small" isPrimary={l === locale} aria-pressed={l === locale} onClick={() => onLocale(l)}>
               {t(`preview.locale.${l}`)}

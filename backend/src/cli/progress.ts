@@ -1,7 +1,8 @@
 /**
  * Sync progress on stderr: one bar per stream on a terminal (cli-progress), plain
  * throttled lines otherwise (CI logs), both with items, pages, rate and ETA when the
- * stream can tell how far it is.
+ * stream can tell how far it is. Streams run one after another, so a stream's clock
+ * starts when the previous one last reported (or when the reporter was created).
  */
 import cliProgress from 'cli-progress';
 import type { StreamProgress } from '../sync/streams.js';
@@ -11,41 +12,59 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-function eta(startedAt: number, fraction: number | undefined): string {
-  if (fraction === undefined || fraction <= 0) return '?';
-  if (fraction >= 1) return '0s';
-  const elapsed = (Date.now() - startedAt) / 1000;
-  const remaining = (elapsed / fraction) * (1 - fraction);
-  return remaining >= 90 ? `${Math.round(remaining / 60)}m` : `${Math.round(remaining)}s`;
+function duration(seconds: number): string {
+  if (seconds >= 5400) return `${Math.round(seconds / 3600)}h`;
+  if (seconds >= 90) return `${Math.round(seconds / 60)}m`;
+  return `${Math.round(seconds)}s`;
 }
+
+function eta(startedAt: number, p: StreamProgress): string {
+  if (p.done || (p.fraction ?? 0) >= 1) return 'done';
+  if (p.fraction === undefined || p.fraction <= 0) return '-';
+  const elapsed = (Date.now() - startedAt) / 1000;
+  return duration((elapsed / p.fraction) * (1 - p.fraction));
+}
+
+const percent = (p: StreamProgress) => (p.done ? '100%' : p.fraction !== undefined ? `${Math.round(p.fraction * 100)}%` : '?');
 
 export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   const started = new Map<string, number>();
-  const rate = (p: StreamProgress) => {
-    const secs = Math.max((Date.now() - started.get(p.stream)!) / 1000, 0.001);
-    return Math.round(p.items / secs);
+  let lastActivity = Date.now();
+  const clock = (p: StreamProgress) => {
+    if (!started.has(p.stream)) started.set(p.stream, lastActivity);
+    lastActivity = Date.now();
+    return started.get(p.stream)!;
+  };
+  const rate = (p: StreamProgress, since: number) => {
+    const secs = Math.max((Date.now() - since) / 1000, 0.001);
+    const r = p.items / secs;
+    return r >= 100 ? String(Math.round(r)) : r.toFixed(1);
   };
 
   if (stream.isTTY) {
     const multi = new cliProgress.MultiBar(
       {
         stream,
-        format: ' {stream} |{bar}| {percentage}% | {items} items, {pages} pages | {rate}/s | ETA {etaText}',
+        format: ' {stream} |{bar}| {pct} | {items} items, {pages} pages | {rate}/s | ETA {etaText}',
         barCompleteChar: '█',
         barIncompleteChar: '░',
         hideCursor: true,
         clearOnComplete: false,
+        noTTYOutput: false,
       },
       cliProgress.Presets.shades_classic,
     );
     const bars = new Map<string, cliProgress.SingleBar>();
     return {
       update(p) {
-        if (!started.has(p.stream)) started.set(p.stream, Date.now());
-        const payload = { stream: p.stream.padEnd(20), items: p.items, pages: p.pages, rate: rate(p), etaText: eta(started.get(p.stream)!, p.fraction) };
+        const since = clock(p);
+        const payload = { stream: p.stream.padEnd(20), items: p.items, pages: p.pages, rate: rate(p, since), etaText: eta(since, p), pct: percent(p).padStart(4) };
         const value = Math.round((p.done ? 1 : (p.fraction ?? 0)) * 1000);
-        const bar = bars.get(p.stream) ?? multi.create(1000, 0, payload);
-        bars.set(p.stream, bar);
+        let bar = bars.get(p.stream);
+        if (!bar) {
+          bar = multi.create(1000, 0, payload);
+          bars.set(p.stream, bar);
+        }
         bar.update(value, payload);
       },
       stop: () => multi.stop(),
@@ -55,12 +74,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
   const lastLine = new Map<string, number>();
   return {
     update(p) {
-      if (!started.has(p.stream)) started.set(p.stream, Date.now());
+      const since = clock(p);
       const now = Date.now();
       if (!p.done && now - (lastLine.get(p.stream) ?? 0) < 2000) return;
       lastLine.set(p.stream, now);
-      const pct = p.done ? '100%' : p.fraction !== undefined ? `${Math.round(p.fraction * 100)}%` : '…';
-      stream.write(`sync ${p.stream}: ${pct} ${p.items} items, ${p.pages} pages, ${rate(p)}/s, ETA ${eta(started.get(p.stream)!, p.fraction)}${p.done ? ' (done)' : ''}\n`);
+      stream.write(`sync ${p.stream}: ${percent(p)} ${p.items} items, ${p.pages} pages, ${rate(p, since)}/s, ETA ${eta(since, p)}\n`);
     },
     stop() {},
   };
