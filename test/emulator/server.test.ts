@@ -46,7 +46,7 @@ function client(extra: Partial<ConstructorParameters<typeof HelpdeskClient>[0]> 
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ dataset, now: NOW });
+  emu = await startEmulator({ dataset, now: NOW, requireAuth: true });
 });
 afterAll(() => emu.close());
 beforeEach(() => {
@@ -114,12 +114,26 @@ describe('auth and headers', () => {
     expect(Number(ok.headers.get('x-rate-limit-remaining'))).toBeGreaterThan(600);
     const missing = await fetch(`${emu.url}/api/v2/nothing.json`, { headers: AUTH });
     expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'InvalidEndpoint', description: 'Not found' });
+  });
+
+  it('accepts anonymous requests by default (demo mode), but never a malformed header', async () => {
+    const demo = await startEmulator({ dataset, now: NOW });
+    try {
+      expect((await fetch(`${demo.url}/api/v2/users/me.json`)).status).toBe(200);
+      expect((await fetch(`${demo.url}/api/v2/users/me.json`, { headers: { Authorization: 'Token nope' } })).status).toBe(401);
+      const anonymous = new HelpdeskClient({ baseUrl: demo.url, auth: undefined, logger: silentLogger, maxRetries: 0 });
+      expect((await anonymous.listGroups()).items).toHaveLength(2);
+    } finally {
+      await demo.close();
+    }
   });
 
   it('checks exact credentials when configured', async () => {
     const strict = await startEmulator({ dataset, now: NOW, credentials: { email: 'a@b.example', token: 't0k' } });
     try {
       const basic = (s: string) => ({ Authorization: `Basic ${Buffer.from(s).toString('base64')}` });
+      expect((await fetch(`${strict.url}/api/v2/users/me.json`)).status).toBe(401);
       expect((await fetch(`${strict.url}/api/v2/users/me.json`, { headers: basic('a@b.example/token:wrong') })).status).toBe(401);
       expect((await fetch(`${strict.url}/api/v2/users/me.json`, { headers: basic('a@b.example/token:t0k') })).status).toBe(200);
     } finally {

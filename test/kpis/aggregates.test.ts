@@ -20,7 +20,7 @@ import {
 } from '../../backend/src/kpis/service.js';
 import { wilsonInterval } from '../../backend/src/kpis/wilson.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { ANA, BEN, CY, FROM, TO, loadFixture } from './fixture.js';
+import { ANA, BEN, CY, FACTS, FROM, TO, loadFixture } from './fixture.js';
 
 const NO_TARGETS: KpiServiceSettings = { targets: {}, cesScale: 7 };
 const TARGETS: KpiServiceSettings = {
@@ -112,6 +112,21 @@ describe('KPI aggregates over a window', () => {
       expect(team.ces.mean).toBeCloseTo(14 / 3, 10);
       expect(team.ces.agreeRate).toBeCloseTo(2 / 3, 10);
       expect(team.ces.rejected).toBe(2);
+    });
+
+    it('counts unreadable survey answers (stored as NaN) as rejected, never as responses', async () => {
+      const { insertFacts } = await import('./fixture.js');
+      const at = new Date('2026-02-01T12:00:00Z');
+      await insertFacts(t.db, accountId, [
+        { ...FACTS[0]!, ticket_id: 20, created_at: at, first_response_at: null, first_solved_at: null, latest_solved_at: null, nps_value: Number.NaN, nps_at: at, ces_value: Number.NaN, ces_at: at },
+      ]);
+      try {
+        const feb = await teamKpis(t.db, { accountId, from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-02T00:00:00Z') }, NO_TARGETS);
+        expect(feb.nps).toEqual({ responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 1 });
+        expect(feb.ces).toEqual({ responses: 0, mean: null, agreeRate: null, rejected: 1 });
+      } finally {
+        await t.db.deleteFrom('ticket_facts').where('account_id', '=', accountId).where('ticket_id', '=', 20).execute();
+      }
     });
 
     it('reads CES on a 5-point scale when so configured', async () => {

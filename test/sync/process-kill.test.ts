@@ -32,17 +32,22 @@ let emu: Emulator;
 let tdb: TestDatabase;
 let cli: Awaited<ReturnType<typeof createPostgresSchema>>;
 
-/** Runs the CLI (the same as `npx tsx backend/src/cli/sync.ts`); SIGKILLs it `delayMs` after the emulator sees request `killAt`. */
+/**
+ * Runs the CLI: `node …/tsx/dist/cli.mjs backend/src/cli/sync.ts`, which is what
+ * `npx tsx backend/src/cli/sync.ts` runs, minus npm's start-up. tsx runs the script in
+ * a child process, and SIGKILL cannot be relayed, so the kill goes to the whole
+ * process group. Kills `delayMs` after the emulator sees request number `at`.
+ */
 function runCli(env: Record<string, string>, kill?: { at: number; delayMs: number }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const { DATABASE_URL: _d, PGLITE_DIR: _p, ...inherited } = process.env;
-    const child = spawn(process.execPath, [TSX, 'backend/src/cli/sync.ts'], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [TSX, 'backend/src/cli/sync.ts'], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let requests = 0;
     emu.onRequest(() => {
       requests += 1;
-      if (kill && requests === kill.at) setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      if (kill && requests === kill.at) setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), kill.delayMs);
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -107,7 +112,7 @@ describe.skipIf(!DATABASE_URL)('npm run sync as a process (PostgreSQL)', () => {
   it('exits 1 with a clear message when the helpdesk refuses the credentials', async () => {
     const run = await runCli({ ...env(), ZENDESK_API_TOKEN: 'wrong-token' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Sync failed: reference: GET /api/v2/groups.json: 401 Unauthorized');
+    expect(run.stderr).toMatch(/\nSync failed: \w+: GET \/api\/v2\/\S+: 401 Unauthorized\n/);
     expect(run.stderr).not.toContain('wrong-token');
   });
 });

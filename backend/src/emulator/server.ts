@@ -1,8 +1,9 @@
 /**
  * The simulated helpdesk over HTTP: an Express app on a loopback port that answers
- * every endpoint Pulse uses (helpdesk/api.ts) in Zendesk's shapes, requires an
- * Authorization header (Basic `{email}/token:{token}` or Bearer), and sends generous
- * rate-limit headers. The returned handle lets tests move the clock, add activity,
+ * every endpoint Pulse uses (helpdesk/api.ts) in Zendesk's shapes, checks the
+ * Authorization header (Basic `{email}/token:{token}` or Bearer; required when
+ * credentials are configured or `requireAuth` is set), and sends generous rate-limit
+ * headers. The returned handle lets tests move the clock, add activity,
  * inject faults and read the request log.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -25,9 +26,14 @@ export interface EmulatorOptions {
   port?: number;
   /** the emulator's clock: a fixed time, or 'real' (the wall clock, never before the dataset's now). Default 'real'. */
   now?: TimeInput | 'real';
-  /** answer 401 to requests without a well-formed Authorization header (default true) */
+  /**
+   * Answer 401 (Zendesk's shape) to requests without an Authorization header. Default:
+   * true when `credentials` are given, false otherwise, because demo mode (bootstrap.ts)
+   * starts the emulator without credentials and its client sends none. A malformed or
+   * wrong Authorization header is refused either way.
+   */
   requireAuth?: boolean;
-  /** when set, only these credentials are accepted */
+  /** when set, only these credentials are accepted (Basic `{email}/token:{token}`, or Bearer) */
   credentials?: EmulatorCredentials;
   /** caps per_page of the incremental exports (Zendesk: 1000); lower it for more pages */
   maxPerPage?: number;
@@ -98,7 +104,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       };
     })());
   const admin = store.data.users.find((u) => u.role === 'admin')!;
-  const requireAuth = options.requireAuth ?? true;
+  const requireAuth = options.requireAuth ?? options.credentials !== undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -106,8 +112,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   app.use(faults.middleware());
   app.use((req, res, next) => {
     res.set({ 'X-Rate-Limit': '700', 'X-Rate-Limit-Remaining': '699', 'X-Zendesk-API-Version': 'v2', 'Cache-Control': 'no-cache' });
-    const auth = authorized(req.get('authorization'), options.credentials);
-    if (requireAuth && !auth.ok) {
+    const header = req.get('authorization');
+    const auth = authorized(header, options.credentials);
+    if (!auth.ok && (requireAuth || header !== undefined)) {
       res.status(401).set('WWW-Authenticate', 'Basic realm="Web Password"').json({ error: "Couldn't authenticate you" });
       return;
     }
