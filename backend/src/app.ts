@@ -5,11 +5,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Router } from 'express';
+import { createCredentialCipher, type CredentialCipher } from './accounts/credentials.js';
+import { tenancyEnabled, tenantPendingCheck } from './accounts/tenancy.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
-import { requireSession } from './http/auth/middleware.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { requireSession, sessionOf } from './http/auth/middleware.js';
+import { ApiError, errorHandler, notFoundHandler } from './http/errors.js';
+import { accountRoutes } from './http/routes/account.js';
+import { apiCors, embeddablePage, rateLimiters, securityHeaders, type RateLimitSettings } from './http/security.js';
+import { HelpdeskClient, type HelpdeskAuth } from './helpdesk/client.js';
+import type { HelpdeskUser } from './helpdesk/schemas.js';
 import { healthRoutes } from './http/routes/health.js';
 import { kpiRoutes } from './http/routes/kpis.js';
 import { pageRoutes } from './http/routes/pages.js';
@@ -48,6 +54,12 @@ export interface AppDeps {
   updateSettings?: (accountId: number, input: unknown) => Promise<KpiSettings>;
   /** The clock behind default windows ("the last 30 days up to now"). */
   now?: () => Date;
+  /** Rate limits (http/security.ts); default 1200/min per account, 300/min per IP. */
+  rateLimits?: RateLimitSettings;
+  /** `GET /api/v2/users/me` with given credentials; default: HelpdeskClient.me(). */
+  whoAmI?: (baseUrl: string, auth: HelpdeskAuth) => Promise<HelpdeskUser>;
+  /** Encrypts stored helpdesk credentials; default: from config.encryptionKey (none without it). */
+  credentialCipher?: CredentialCipher;
 }
 
 /**
@@ -66,17 +78,41 @@ function cachedSummary(compute: (accountId: number) => Promise<unknown>, ttlMs =
   };
 }
 
+/**
+ * Setup sessions (a tenant whose first sync has not run: accounts/tenancy.ts) may only
+ * reach the account routes; every data route is a 403 until the tenant is set up.
+ */
+const requireReadyAccount: express.RequestHandler = (_req, res, next) => {
+  next(
+    sessionOf(res).setup
+      ? ApiError.forbidden('This helpdesk account is not set up in Pulse yet: an admin must open the app once to register it, then its first sync must finish')
+      : undefined,
+  );
+};
+
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const settingsFor = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
   const updateSettings = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
   const summaryFor = deps.summaryFor ?? cachedSummary(async (accountId) => teamSummary(db, accountId, await settingsFor(accountId), now()));
+  const cipher = deps.credentialCipher ?? (config.encryptionKey ? createCredentialCipher(config.encryptionKey) : undefined);
+  const whoAmI =
+    deps.whoAmI ??
+    ((baseUrl: string, auth: HelpdeskAuth) => new HelpdeskClient({ baseUrl, auth, logger, maxRetries: 1, baseDelayMs: 500, timeoutMs: 15_000 }).me());
+  // Users of a registered tenant still being set up get a setup session (accounts/tenancy.ts).
+  const exchangeOptions = tenancyEnabled(config) ? { setupAllowed: tenantPendingCheck(db, deps.accountId) } : {};
+  const limits = rateLimiters(deps.rateLimits);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
+  app.use(securityHeaders(config.helpdesk.url));
+  app.use('/api', apiCors(db, config.helpdesk.url));
 
   const api = express.Router();
+  // Unauthenticated routes: limited per client IP.
+  api.use(['/health', '/session', '/demo', '/webhooks'], limits.perIp);
   api.use(healthRoutes(db));
   // The webhook reads its raw body for the signature, so it comes before the JSON parser.
   api.use(webhookRoutes({ secret: config.webhookSecret, accountId: deps.accountId, syncTicket: (a, t) => deps.sync.syncTicket(a, t), logger }));
@@ -86,13 +122,32 @@ export function createApp(deps: AppDeps): Express {
       db,
       sessionSecret: config.sessionSecret,
       verifier: deps.verifier,
+      exchangeOptions,
       ...(config.demoMode ? { demoAccountId: deps.accountId } : {}),
     }),
   );
+  // Everything below needs a session: repeated 401s from one IP are capped, then each account has its own budget.
+  api.use(limits.failedAuth);
   // EventSource cannot set headers, so only the stream takes its token from the query.
-  api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }));
+  api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }), limits.perAccount, requireReadyAccount);
   api.use(streamRoutes({ bus: deps.bus, summaryFor }));
-  api.use(requireSession(config.sessionSecret));
+  api.use(requireSession(config.sessionSecret), limits.perAccount);
+  api.use(
+    accountRoutes({
+      db,
+      logger,
+      homeAccountId: deps.accountId,
+      homeHasEnvCredentials: config.helpdesk.auth !== undefined,
+      cipher,
+      whoAmI,
+      onCredentialsStored: (accountId) => {
+        deps.sync.syncAccount(accountId, { trigger: 'credentials' }).catch((err) => {
+          logger.error({ accountId, err: err instanceof Error ? err.message : String(err) }, 'first sync after storing credentials failed');
+        });
+      },
+    }),
+  );
+  api.use(requireReadyAccount);
   api.use(syncRoutes({ db, sync: deps.sync, logger }));
   api.use(kpiRoutes({ db, settingsFor, now }));
   api.use(ticketRoutes({ db, now }));
@@ -101,6 +156,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);
 
+  app.post('/app/*location', limits.perIp);
+  app.use('/app', embeddablePage);
   app.use(
     pageRoutes({
       db,
@@ -108,6 +165,7 @@ export function createApp(deps: AppDeps): Express {
       verifier: deps.verifier,
       appDistDir: deps.appDistDir ?? DEFAULT_APP_DIST_DIR,
       demoMode: config.demoMode,
+      exchangeOptions,
     }),
   );
 

@@ -4,7 +4,9 @@
  * the sync service. Shared by `npm start` (main.ts) and `npm run sync` (cli/sync.ts).
  */
 import type { Config } from './config.js';
-import { ensureAccount, findAccountBySubdomain } from './accounts/repository.js';
+import { createCredentialCipher } from './accounts/credentials.js';
+import { ensureAccount, findAccountById, findAccountBySubdomain } from './accounts/repository.js';
+import { tenancyEnabled, tenantRegistration } from './accounts/tenancy.js';
 import { createHelpdeskTokenVerifier, subdomainFromIssuer, type HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
 import { createInProcessBus, createPostgresBus, type LiveBus } from './live/bus.js';
 import { createAppNotifier } from './live/app-notifier.js';
@@ -49,12 +51,32 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger.info({ url: emulator.url, tickets: config.demoTickets }, 'demo mode: built-in simulated helpdesk started');
   }
   const account = await ensureAccount(db, config.helpdesk.subdomain!, helpdeskUrl!);
+  const cipher = config.encryptionKey ? createCredentialCipher(config.encryptionKey) : undefined;
+  /**
+   * The configured account uses the environment's credentials; a registered tenant the
+   * ones its admin stored (decrypted here, per client, never logged). A tenant without
+   * them cannot sync: its sync fails with that message, and no other account is affected.
+   */
+  const authFor = (acc: Account) => {
+    if (acc.id === account.id) return config.helpdesk.auth;
+    if (!acc.credentials_ciphertext) throw new Error(`Account ${acc.subdomain} has no stored helpdesk credentials yet (an admin must open the app)`);
+    if (!cipher) throw new Error(`Account ${acc.subdomain} has stored credentials but ENCRYPTION_KEY is not set`);
+    return cipher.decrypt(acc.id, acc.credentials_ciphertext);
+  };
   const clientFor = (acc: Account, onRequest: () => void = () => undefined) =>
-    new HelpdeskClient({ baseUrl: acc.base_url, auth: config.helpdesk.auth, logger, onRequest: () => onRequest() });
+    new HelpdeskClient({ baseUrl: acc.base_url, auth: authFor(acc), logger, onRequest: () => onRequest() });
 
   const bus = config.database.kind === 'postgres' ? await createPostgresBus(config.database.url, logger) : createInProcessBus();
   const notifier = config.zaf.appId
-    ? createAppNotifier({ appId: config.zaf.appId, logger, clientFor: async () => clientFor(account) })
+    ? createAppNotifier({
+        appId: config.zaf.appId,
+        logger,
+        clientFor: async (accountId) => {
+          const acc = await findAccountById(db, accountId);
+          if (!acc) throw new Error(`Unknown account ${accountId}`);
+          return clientFor(acc);
+        },
+      })
     : undefined;
 
   const sync = new SyncService({
@@ -71,24 +93,27 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
   });
 
-  // The app's public key verifies signed-URL tokens: configured, or fetched once from the helpdesk.
-  const fetchedKeys = new Map<number, Promise<string>>();
+  // The app's public key verifies signed-URL tokens: configured, or fetched from the
+  // helpdesk. The key belongs to the app (one per app id, whichever account serves it),
+  // so it is fetched with the configured account's credentials, once, and also verifies
+  // the first load of a tenant that has no credentials yet.
+  let fetchedKey: Promise<string> | undefined;
+  const appPublicKeyPem = async () => {
+    if (config.zaf.publicKey) return config.zaf.publicKey;
+    if (!config.zaf.appId) throw new Error('Neither ZAF_PUBLIC_KEY nor ZAF_APP_ID is set');
+    if (!fetchedKey) {
+      fetchedKey = clientFor(account).appPublicKey(config.zaf.appId);
+      fetchedKey.catch(() => (fetchedKey = undefined));
+    }
+    return fetchedKey;
+  };
   const verifier = createHelpdeskTokenVerifier({
     accountForIssuer: async (issuer) => {
       const subdomain = subdomainFromIssuer(issuer);
       return subdomain ? findAccountBySubdomain(db, subdomain) : undefined;
     },
-    publicKeyPem: async (acc) => {
-      if (config.zaf.publicKey) return config.zaf.publicKey;
-      if (!config.zaf.appId) throw new Error('Neither ZAF_PUBLIC_KEY nor ZAF_APP_ID is set');
-      let pem = fetchedKeys.get(acc.id);
-      if (!pem) {
-        pem = clientFor(acc).appPublicKey(config.zaf.appId);
-        fetchedKeys.set(acc.id, pem);
-        pem.catch(() => fetchedKeys.delete(acc.id));
-      }
-      return pem;
-    },
+    publicKeyPem: async () => appPublicKeyPem(),
+    ...(tenancyEnabled(config) ? { registration: tenantRegistration(db, appPublicKeyPem) } : {}),
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
 

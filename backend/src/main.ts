@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { startRuntime } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './shared/logger.js';
+import { createAccountSyncRunner } from './sync/all-accounts.js';
 
 async function main() {
   let config;
@@ -25,15 +26,11 @@ async function main() {
   const runtime = await startRuntime(config, logger);
   const { sync, accountId } = runtime;
 
-  const syncOnce = async (trigger: string) => {
-    const result = await sync.syncAccount(accountId, { trigger });
-    if (result.status !== 'skipped') {
-      logger.info({ trigger, status: result.status, counts: result.counts, refreshedTickets: result.refreshedTickets, error: result.error }, 'sync finished');
-    }
-    return result;
-  };
-
-  const firstSync = syncOnce('start');
+  // Every account with credentials syncs, each independently (sync/all-accounts.ts):
+  // at start, then on SYNC_CRON. No cron `noOverlap`: a long backfill of one account must
+  // not hold back the others' ticks; the runner skips only the accounts still syncing.
+  const runner = createAccountSyncRunner({ db: runtime.db, sync, logger, homeAccountId: accountId });
+  const firstSync = runner.tick('start');
   if (config.demoMode) await firstSync;
 
   const app = createApp({ config, db: runtime.db, logger, sync, bus: runtime.bus, verifier: runtime.verifier, accountId });
@@ -41,7 +38,7 @@ async function main() {
     logger.info({ port: config.port, demo: config.demoMode }, `Pulse listening on http://localhost:${config.port}/`);
   });
 
-  const task = cron.schedule(config.syncCron, () => void syncOnce('cron'), { noOverlap: true });
+  const task = cron.schedule(config.syncCron, () => void runner.tick('cron').catch((err) => logger.error({ err: String(err) }, 'cron tick failed')));
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

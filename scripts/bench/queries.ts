@@ -3,7 +3,7 @@
  * summary and the per-agent breakdown over the last 30 and 365 days, the two queries
  * behind the sidebar and the team view. Reports the median of several runs.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, type KyselyPlugin, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { Db } from '../../backend/src/db/database.js';
 import { agentsKpis, teamKpis } from '../../backend/src/kpis/service.js';
 import { seedFacts } from './seed-facts.js';
@@ -31,11 +31,40 @@ export async function benchQueries(db: Db, dbLabel: string, tickets: number, opt
     rows.push({ area: 'kpi query', what: `per-agent breakdown, ${days} d (${dbLabel})`, size: tickets, value: median(agents), unit: 'ms', goal: '< 200 ms at 1M' });
   }
   if (options.plans) {
-    const plan = await sql<{ 'QUERY PLAN': string }>`explain analyze
-      select latest_solve_assignee_id, count(*), percentile_cont(0.5) within group (order by full_resolution_minutes)
-      from ticket_facts where account_id = ${account.id} and latest_solved_at >= ${new Date(now.getTime() - 30 * 864e5)} and latest_solved_at < ${now}
-      group by 1`.execute(db);
-    options.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'));
+    const q = { accountId: account.id, from: new Date(now.getTime() - 365 * 864e5), to: now };
+    for (const [name, run] of [
+      ['team summary, 365 d', (d: Db) => teamKpis(d, q, settings)],
+      ['per-agent breakdown, 365 d', (d: Db) => agentsKpis(d, q, settings)],
+    ] as const) {
+      options.log(`  query plans: ${name} (${dbLabel}, ${tickets.toLocaleString('en')} tickets)`);
+      for (const plan of await explainAll(db, run)) options.log(plan);
+    }
   }
   return rows;
+}
+
+/**
+ * Runs `fn` on a copy of `db` that records every query it sends (compiled SQL and
+ * parameters), then EXPLAIN ANALYZEs each one: the plans behind a service call.
+ */
+export async function explainAll(db: Db, fn: (db: Db) => Promise<unknown>): Promise<string[]> {
+  const captured: CompiledQuery[] = [];
+  const executor = db.getExecutor();
+  const recorder: KyselyPlugin = {
+    transformQuery(args): RootOperationNode {
+      captured.push(executor.compileQuery(args.node, args.queryId));
+      return args.node;
+    },
+    async transformResult(args): Promise<QueryResult<UnknownRow>> {
+      return args.result;
+    },
+  };
+  await fn(db.withPlugin(recorder));
+  const out: string[] = [];
+  for (const query of captured) {
+    const res = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]));
+    const head = query.sql.replace(/\s+/g, ' ').slice(0, 160);
+    out.push(`    -- ${head}…\n${res.rows.map((r) => `      ${r['QUERY PLAN']}`).join('\n')}`);
+  }
+  return out;
 }

@@ -163,7 +163,9 @@ describe('metric sets', () => {
       const solves = status.filter((e) => e.value === 'solved').map((e) => e.at);
       const now = store.state(t).status;
       expect(m.firstResolution.calendar).toBe(solves.length ? Math.round((solves[0]! - t.createdAt) / 60) : null);
-      expect(m.fullResolution.calendar).toBe(['solved', 'closed'].includes(now) ? Math.round((solves.at(-1)! - t.createdAt) / 60) : null);
+      // kept after a reopen, like Zendesk
+      expect(m.fullResolution.calendar).toBe(solves.length ? Math.round((solves.at(-1)! - t.createdAt) / 60) : null);
+      expect(m.solvedAt).toBe(['solved', 'closed'].includes(now) ? solves.at(-1)! : null);
       expect(m.reopens).toBe(status.filter((e) => e.previous === 'solved' && e.value !== 'closed').length);
       expect(Number.isInteger(m.firstResolution.business ?? 0)).toBe(true);
     }

@@ -193,7 +193,7 @@ describe('webhook signature', () => {
     const body = JSON.stringify({ ticket_id: '789' });
     const now = new Date().toISOString();
     const stale = new Date(Date.now() - 6 * 60 * 1000).toISOString();
-    const cases = [
+    const cases: Array<Record<string, string>> = [
       {},
       { 'x-zendesk-webhook-signature': sign(now, body, 'wrong-secret'), 'x-zendesk-webhook-signature-timestamp': now },
       { 'x-zendesk-webhook-signature': sign(stale, body), 'x-zendesk-webhook-signature-timestamp': stale },

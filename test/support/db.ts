@@ -41,8 +41,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     kind: url ? 'postgres' : 'pglite',
     async reset() {
-      const tables = await db.introspection.getTables();
-      const names = tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      // Only this database's own schema: on a shared server other test files have theirs.
+      const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
+        where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%'`.execute(db);
+      const names = rows.map((r) => r.name);
       if (names.length) await sql`truncate ${sql.join(names.map((n) => sql.table(n)))} restart identity cascade`.execute(db);
     },
     async close() {

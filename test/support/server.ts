@@ -13,6 +13,9 @@ import { createHelpdeskTokenVerifier, subdomainFromIssuer } from '../../backend/
 import { issueSession } from '../../backend/src/http/auth/session-token.js';
 import { createInProcessBus, type LiveBus } from '../../backend/src/live/bus.js';
 import { findAccountBySubdomain } from '../../backend/src/accounts/repository.js';
+import { tenancyEnabled, tenantRegistration } from '../../backend/src/accounts/tenancy.js';
+import type { AppDeps } from '../../backend/src/app.js';
+import type { Logger } from '../../backend/src/shared/logger.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncDeps } from '../../backend/src/sync/service.js';
 import type { Router } from 'express';
@@ -43,6 +46,10 @@ export async function startTestServer(options: {
   syncDeps?: Partial<SyncDeps>;
   authenticatedRoutes?: (deps: { db: Db; config: Config }) => Router[];
   appDistDir?: string;
+  /** Replaces the silent logger (e.g. to capture log lines). */
+  logger?: Logger;
+  /** Further createApp deps (rate limits, whoAmI, …). */
+  appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now'>>;
 }): Promise<TestServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicKeyPem = await exportSPKI(publicKey);
@@ -58,12 +65,13 @@ export async function startTestServer(options: {
     ...options.env,
   });
   const db = options.db;
-  const account = await ensureAccount(db, subdomain, config.helpdesk.url!);
+  // Demo mode (env ZENDESK_URL: '') has no helpdesk URL here: a closed loopback port stands in.
+  const account = await ensureAccount(db, subdomain, config.helpdesk.url ?? 'http://127.0.0.1:9');
   const bus = createInProcessBus();
   const sync = new SyncService({
     db,
     dbKind: config.database.kind,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clientFor: () => {
       throw new Error('no helpdesk in this test');
     },
@@ -78,12 +86,16 @@ export async function startTestServer(options: {
       return s ? findAccountBySubdomain(db, s) : undefined;
     },
     publicKeyPem: async () => publicKeyPem,
+    // As in bootstrap.ts: with ENCRYPTION_KEY set, verified tokens of unknown `{sub}.zendesk.com` hosts register tenants.
+    ...(tenancyEnabled(config) ? { registration: tenantRegistration(db, async () => publicKeyPem) } : {}),
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
+  const logger = options.logger ?? silentLogger;
   const app = createApp({
+    ...options.appDeps,
     config,
     db,
-    logger: silentLogger,
+    logger,
     sync,
     bus,
     verifier,

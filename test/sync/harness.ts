@@ -5,17 +5,17 @@
  * database contents.
  */
 import { randomBytes } from 'node:crypto';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { createDatabase, type Db } from '../../backend/src/db/database.js';
-import { migrations } from '../../backend/src/db/migrations/index.js';
+import { migrateToLatest } from '../../backend/src/db/migrate.js';
 import { generateDataset, CES_FIELD_ID, NPS_FIELD_ID, startEmulator, type Dataset, type Emulator, type EmulatorOptions } from '../../backend/src/emulator/index.js';
 import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor, type SettingsDefaults } from '../../backend/src/settings/service.js';
-import { silentLogger } from '../../backend/src/shared/logger.js';
+import { silentLogger, type Logger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 
 export const NOW = new Date('2026-03-02T00:00:00Z');
 export const T0 = NOW.getTime() / 1000;
@@ -40,12 +40,12 @@ export interface Harness {
 }
 
 /** A SyncService for the emulator's account; no retries unless asked, and no real sleeping. */
-export async function syncHarness(db: Db, kind: 'pglite' | 'postgres', emu: Emulator, dataset: Dataset, options: { maxRetries?: number } = {}): Promise<Harness> {
+export async function syncHarness(db: Db, kind: 'pglite' | 'postgres', emu: Emulator, dataset: Dataset, options: { maxRetries?: number; logger?: Logger } = {}): Promise<Harness> {
   const account = await ensureAccount(db, 'demo', emu.url);
   const service = new SyncService({
     db,
     dbKind: kind,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clientFor: (acc, onRequest) =>
       new HelpdeskClient({
         baseUrl: acc.base_url,
@@ -77,39 +77,6 @@ async function ownTables(db: Db): Promise<string[]> {
   return (await db.introspection.getTables()).filter((t) => t.schema === rows[0]!.schema && !t.name.startsWith('kysely_')).map((t) => t.name).sort();
 }
 
-/**
- * Migrates a PostgreSQL schema with kysely's migration tables pinned to it. The plain
- * Migrator (db/migrate.ts) decides whether its tables exist by introspecting every
- * schema, so while another test file's schema exists it skips creating them in a
- * fresh one and fails ("kysely_migration_lock does not exist").
- */
-export async function migrateSchema(db: Db, schema: string): Promise<void> {
-  const result = await new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema }).migrateToLatest();
-  if (result.error) throw result.error;
-}
-
-/** A fresh schema on DATABASE_URL (see migrateSchema), else an in-memory PGlite (test/support/db.ts). */
-export async function createSyncTestDatabase(): Promise<TestDatabase & { schema?: string }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return createTestDatabase();
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  await admin(url, `create schema ${schema}`);
-  const db = createDatabase({ kind: 'postgres', url, searchPath: schema });
-  await migrateSchema(db, schema);
-  return {
-    db,
-    kind: 'postgres',
-    schema,
-    async reset() {
-      const names = await ownTables(db);
-      await sql`truncate ${sql.join(names.map((n) => sql.table(n)))} restart identity cascade`.execute(db);
-    },
-    async close() {
-      await db.destroy();
-      await admin(url, `drop schema if exists ${schema} cascade`);
-    },
-  };
-}
 
 /** A database on another schema of DATABASE_URL, for a child process to use; `url` carries the search_path. */
 export async function createPostgresSchema(): Promise<{ schema: string; url: string; db: Db; drop(): Promise<void> }> {
@@ -117,7 +84,7 @@ export async function createPostgresSchema(): Promise<{ schema: string; url: str
   const schema = `cli_${randomBytes(6).toString('hex')}`;
   await admin(base, `create schema ${schema}`);
   const db = createDatabase({ kind: 'postgres', url: base, searchPath: schema });
-  await migrateSchema(db, schema);
+  await migrateToLatest(db);
   return {
     schema,
     url: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CES_FIELD_ID, NPS_FIELD_ID, type Emulator } from '../../backend/src/emulator/index.js';
 import type { TestDatabase } from '../support/db.js';
-import { backfillStart, createPostgresSchema, createSyncTestDatabase, dumpDatabase, EMAIL, seeded, smallDataset, startTestEmulator, syncHarness, TOKEN } from './harness.js';
+import { backfillStart, createPostgresSchema, dumpDatabase, EMAIL, seeded, smallDataset, startTestEmulator, syncHarness, TOKEN } from './harness.js';
+import { createTestDatabase } from '../support/db.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,8 @@ interface CliRun {
 }
 
 let emu: Emulator;
+/** process groups still running (detached: they would outlive a failed test) */
+const running = new Set<number>();
 let tdb: TestDatabase;
 let cli: Awaited<ReturnType<typeof createPostgresSchema>>;
 
@@ -42,6 +45,7 @@ function runCli(env: Record<string, string>, kill?: { at: number; delayMs: numbe
   return new Promise((resolve, reject) => {
     const { DATABASE_URL: _d, PGLITE_DIR: _p, ...inherited } = process.env;
     const child = spawn(process.execPath, [TSX, 'backend/src/cli/sync.ts'], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    running.add(child.pid!);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let requests = 0;
@@ -51,11 +55,26 @@ function runCli(env: Record<string, string>, kill?: { at: number; delayMs: numbe
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      running.delete(child.pid!);
       emu.onRequest(null);
       resolve({ code, signal, stderr, requests });
     });
   });
 }
+
+beforeAll(async () => {
+  emu = await startTestEmulator(dataset, { maxPerPage: 25 });
+});
+afterAll(async () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await emu?.close();
+});
 
 describe.skipIf(!DATABASE_URL)('npm run sync as a process (PostgreSQL)', () => {
   const env = () => ({
@@ -72,18 +91,16 @@ describe.skipIf(!DATABASE_URL)('npm run sync as a process (PostgreSQL)', () => {
   });
 
   beforeAll(async () => {
-    emu = await startTestEmulator(dataset, { maxPerPage: 25 });
-    tdb = await createSyncTestDatabase();
+    tdb = await createTestDatabase();
     // migrated here, so the CLI's own migrateToLatest finds nothing to do (see harness.migrateSchema)
     cli = await createPostgresSchema();
   });
   afterAll(async () => {
-    await emu?.close();
     await tdb?.close();
     await cli?.drop();
   });
 
-  it('killed with SIGKILL at random moments and run again, ends with the data of one uninterrupted sync', { timeout: 90_000 }, async () => {
+  it('killed with SIGKILL at random moments and run again, ends with the data of one uninterrupted sync', { timeout: 120_000 }, async () => {
     const random = seeded(4242);
     const kills: CliRun[] = [];
     for (let i = 0; i < 3; i++) {
@@ -119,7 +136,6 @@ describe.skipIf(!DATABASE_URL)('npm run sync as a process (PostgreSQL)', () => {
 
 describe('npm run sync configuration', () => {
   it('exits 2 naming the variable when the configuration is invalid', async () => {
-    emu ??= await startTestEmulator(dataset);
     const run = await runCli({ ZENDESK_URL: 'http://127.0.0.1:9', ZENDESK_EMAIL: EMAIL });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('ZENDESK_API_TOKEN');

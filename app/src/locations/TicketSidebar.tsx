@@ -161,7 +161,7 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
   return (
     <Figures>
       <dt className={waiting ? 'wide' : undefined}>{t('kpi.firstResponseMinutes.label')}</dt>
-      <dd className={waiting ? 'wide' : undefined}>
+      <dd className={waiting ? 'wide' : undefined} data-testid="ticket-firstResponse">
         {waiting ? (
           <WaitingClock createdAt={createdAt} target={target} />
         ) : kpis.firstResponseMinutes === null ? (
@@ -176,23 +176,23 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       {kpis.firstResponseBusinessMinutes !== null ? (
         <>
           <dt>{t('kpi.firstResponseBusinessMinutes.label')}</dt>
-          <dd>
+          <dd data-testid="ticket-firstResponseBusiness">
             <DurationText minutes={kpis.firstResponseBusinessMinutes} />
           </dd>
         </>
       ) : null}
       <dt>{t('kpi.firstResolutionMinutes.label')}</dt>
-      <dd>{kpis.firstResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.firstResolutionMinutes} />}</dd>
+      <dd data-testid="ticket-firstResolution">{kpis.firstResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.firstResolutionMinutes} />}</dd>
       <dt>{t('kpi.fullResolutionMinutes.label')}</dt>
-      <dd>{kpis.fullResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.fullResolutionMinutes} />}</dd>
+      <dd data-testid="ticket-fullResolution">{kpis.fullResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.fullResolutionMinutes} />}</dd>
       <dt>{t('sidebar.ticket.replies')}</dt>
-      <dd>{i18n.number(kpis.publicReplies)}</dd>
+      <dd data-testid="ticket-replies">{i18n.number(kpis.publicReplies)}</dd>
       <dt>{t('kpi.reopens.label')}</dt>
-      <dd>{i18n.number(kpis.reopens)}</dd>
+      <dd data-testid="ticket-reopens">{i18n.number(kpis.reopens)}</dd>
       <dt>{t('sidebar.ticket.oneTouch')}</dt>
-      <dd>{kpis.oneTouch ? t('common.yes') : t('common.no')}</dd>
+      <dd data-testid="ticket-oneTouch">{kpis.oneTouch ? t('common.yes') : t('common.no')}</dd>
       <dt>{t('sidebar.ticket.csat')}</dt>
-      <dd>
+      <dd data-testid="ticket-csat">
         <CsatBadge rating={kpis.csat} />
       </dd>
     </Figures>

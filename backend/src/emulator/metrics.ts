@@ -2,9 +2,10 @@
  * A ticket's metric set, computed the way Zendesk does (see shared/spec/kpis.md "How
  * this differs"): reply time from creation to the first public agent comment that is
  * not the description (for an agent-created ticket that is the agent's second public
- * comment); first and full resolution to the first and latest solve (full only while
- * the ticket is solved or closed); calendar minutes rounded to integers; business
- * minutes in the account's default schedule.
+ * comment); first and full resolution to the first and latest solve (like Zendesk, a
+ * reopened ticket keeps the full resolution of its last solve until it is solved
+ * again; `solved_at` is only set while it is solved or closed); calendar minutes
+ * rounded to integers; business minutes in the account's default schedule.
  */
 import type { BusinessCalendar } from './business-hours.js';
 import type { TicketRecord, Unix } from './types.js';
@@ -122,7 +123,7 @@ export function computeMetrics(ticket: TicketRecord, isAgent: (userId: number) =
     groupStations,
     replyTime: replyAt === null ? NONE : span(created, replyAt),
     firstResolution: solves.length ? span(created, solves[0]!) : NONE,
-    fullResolution: solvedNow && lastSolve !== null ? span(created, lastSolve) : NONE,
+    fullResolution: lastSolve !== null ? span(created, lastSolve) : NONE,
     agentWait: waits(['pending']),
     requesterWait: waits(['new', 'open', 'hold']),
     onHold: waits(['hold']),

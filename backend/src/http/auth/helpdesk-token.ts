@@ -25,7 +25,19 @@ export interface VerifierDeps {
   publicKeyPem(account: Account): Promise<string>;
   audience?: string;
   clockToleranceSeconds?: number;
+  /**
+   * Multi-tenant install. When set, a token whose issuer is an unknown
+   * `{subdomain}.zendesk.com` is verified against `publicKeyPem()` (the app's key:
+   * one per app, configured or fetched) and, only once it verifies, `register` creates
+   * the tenant. Unset: unknown issuers are refused (single-tenant deployment).
+   */
+  registration?: {
+    publicKeyPem(subdomain: string): Promise<string>;
+    register(subdomain: string): Promise<Account>;
+  };
 }
+
+const TENANT_ISSUER = /^[a-z0-9][a-z0-9-]{0,62}\.zendesk\.com$/i;
 
 export function createHelpdeskTokenVerifier(deps: VerifierDeps): HelpdeskTokenVerifier {
   const keys = new Map<string, Promise<CryptoKey | KeyObject>>();
@@ -48,28 +60,34 @@ export function createHelpdeskTokenVerifier(deps: VerifierDeps): HelpdeskTokenVe
         throw ApiError.unauthorized('Helpdesk token is not a JWT');
       }
       if (!issuer) throw ApiError.unauthorized('Helpdesk token has no issuer');
-      const account = await deps.accountForIssuer(issuer);
-      if (!account) throw ApiError.unauthorized('Helpdesk token was issued by an unknown account');
+      const known = await deps.accountForIssuer(issuer);
+      // Only the exact `{subdomain}.zendesk.com` form the helpdesk uses may register a tenant.
+      const candidate = known || !deps.registration || !TENANT_ISSUER.test(issuer) ? undefined : subdomainFromIssuer(issuer);
+      if (!known && !candidate) throw ApiError.unauthorized('Helpdesk token was issued by an unknown account');
       let key;
       try {
-        key = await keyFor(await deps.publicKeyPem(account));
+        key = await keyFor(known ? await deps.publicKeyPem(known) : await deps.registration!.publicKeyPem(candidate!));
       } catch {
         throw new ApiError(503, 'unavailable', "The app's public key is not available");
       }
+      let payload;
+      let userId: number;
       try {
-        const { payload } = await jwtVerify(token, key, {
+        ({ payload } = await jwtVerify(token, key, {
           algorithms: ['RS256'],
           issuer,
           ...(deps.audience ? { audience: deps.audience } : {}),
           clockTolerance: deps.clockToleranceSeconds ?? 30,
           requiredClaims: ['exp', 'sub'],
-        });
-        const userId = Number(payload.sub);
+        }));
+        userId = Number(payload.sub);
         if (!Number.isSafeInteger(userId) || userId <= 0) throw new Error('bad subject');
-        return { account, userId, claims: payload as Record<string, unknown> };
       } catch {
         throw ApiError.unauthorized('Helpdesk token is invalid or expired');
       }
+      // Registration happens only after the signature, expiry and audience checked out.
+      const account = known ?? (await deps.registration!.register(candidate!));
+      return { account, userId, claims: payload as Record<string, unknown> };
     },
   };
 }

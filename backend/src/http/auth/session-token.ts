@@ -17,6 +17,13 @@ export interface Session {
   subdomain: string;
   userId: number;
   role: Role;
+  /**
+   * A setup session: the user of a registered tenant that has not finished its first
+   * sync, so their role is not known yet (`role` is then 'agent', a placeholder). It may
+   * read `GET /account` and send `PUT /account/credentials` (where the credentials
+   * themselves must prove admin rights); every other authenticated route is a 403.
+   */
+  setup?: boolean;
 }
 
 export interface IssuedSession {
@@ -24,6 +31,8 @@ export interface IssuedSession {
   expiresAt: string;
   user: { id: number; role: Role };
   account: string;
+  /** Present (true) on setup sessions only. */
+  setup?: true;
 }
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
@@ -31,7 +40,7 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 export async function issueSession(secret: string, session: Session, now = new Date()): Promise<IssuedSession> {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + SESSION_TTL_SECONDS;
-  const sessionToken = await new SignJWT({ acc: session.accountId, sdm: session.subdomain, role: session.role })
+  const sessionToken = await new SignJWT({ acc: session.accountId, sdm: session.subdomain, role: session.role, ...(session.setup ? { stp: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -44,6 +53,7 @@ export async function issueSession(secret: string, session: Session, now = new D
     expiresAt: new Date(exp * 1000).toISOString(),
     user: { id: session.userId, role: session.role },
     account: session.subdomain,
+    ...(session.setup ? { setup: true as const } : {}),
   };
 }
 
@@ -55,7 +65,7 @@ export async function verifySession(secret: string, token: string): Promise<Sess
     if (!Number.isSafeInteger(userId) || typeof payload.acc !== 'number' || typeof payload.sdm !== 'string' || (role !== 'agent' && role !== 'admin')) {
       throw new Error('malformed claims');
     }
-    return { accountId: payload.acc, subdomain: payload.sdm, userId, role };
+    return { accountId: payload.acc, subdomain: payload.sdm, userId, role, ...(payload.stp === true ? { setup: true } : {}) };
   } catch {
     throw ApiError.unauthorized('Session token is missing, invalid or expired');
   }

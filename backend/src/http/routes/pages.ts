@@ -10,7 +10,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { Db } from '../../db/database.js';
 import { ApiError } from '../errors.js';
-import { exchangeHelpdeskToken } from '../auth/exchange.js';
+import { exchangeHelpdeskToken, type ExchangeOptions } from '../auth/exchange.js';
 import type { HelpdeskTokenVerifier } from '../auth/helpdesk-token.js';
 
 export interface PageRouteDeps {
@@ -19,6 +19,8 @@ export interface PageRouteDeps {
   verifier: HelpdeskTokenVerifier;
   appDistDir: string;
   demoMode: boolean;
+  /** Setup sessions for tenants being installed (accounts/tenancy.ts). */
+  exchangeOptions?: ExchangeOptions;
 }
 
 const LOCATIONS = ['ticket_sidebar', 'nav_bar'] as const;
@@ -41,7 +43,7 @@ export function pageRoutes(deps: PageRouteDeps): Router {
     router.post(`/app/${location}`, form, async (req, res) => {
       const token = typeof req.body?.token === 'string' ? req.body.token : undefined;
       if (!token) throw ApiError.unauthorized('The helpdesk did not send a signed token');
-      const session = await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token);
+      const session = await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token, deps.exchangeOptions);
       const html = await readPage(location);
       const meta = `<meta name="pulse-session" content="${escapeAttribute(JSON.stringify(session))}">`;
       res.set('Cache-Control', 'no-store').type('html').send(html.replace('</head>', `${meta}</head>`));

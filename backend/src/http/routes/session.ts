@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.js';
 import { findAccountById } from '../../accounts/repository.js';
 import { listAgents } from '../../users/repository.js';
 import { ApiError } from '../errors.js';
-import { exchangeHelpdeskToken, sessionForUser } from '../auth/exchange.js';
+import { exchangeHelpdeskToken, sessionForUser, type ExchangeOptions } from '../auth/exchange.js';
 import type { HelpdeskTokenVerifier } from '../auth/helpdesk-token.js';
 import { bearerToken } from '../auth/middleware.js';
 import { verifySession } from '../auth/session-token.js';
@@ -19,6 +19,8 @@ export interface SessionRouteDeps {
   db: Db;
   sessionSecret: string;
   verifier: HelpdeskTokenVerifier;
+  /** Setup sessions for tenants being installed (accounts/tenancy.ts). */
+  exchangeOptions?: ExchangeOptions;
   /** Set in demo mode: the account demo sessions belong to. */
   demoAccountId?: number;
 }
@@ -31,15 +33,16 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
 
   router.post('/session', async (req, res) => {
     const { token } = parseOrThrow(tokenBody, req.body ?? {}, 'body');
-    res.json(await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token));
+    res.json(await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token, deps.exchangeOptions));
   });
 
   router.post('/session/refresh', async (req, res) => {
     const token = bearerToken(req);
     if (!token) throw ApiError.unauthorized();
     const session = await verifySession(deps.sessionSecret, token);
-    // Re-read the user: a demoted or deactivated agent gets no fresh token.
-    res.json(await sessionForUser(deps.db, deps.sessionSecret, { id: session.accountId, subdomain: session.subdomain }, session.userId));
+    // Re-read the user: a demoted or deactivated agent gets no fresh token, and a setup
+    // session becomes a real one once the tenant's first sync has brought the user in.
+    res.json(await sessionForUser(deps.db, deps.sessionSecret, { id: session.accountId, subdomain: session.subdomain }, session.userId, deps.exchangeOptions));
   });
 
   if (deps.demoAccountId !== undefined) {

@@ -3,13 +3,14 @@
  * account may read any ticket) and `GET /tickets.csv` (one row per ticket created in the
  * window, every TicketKpis field a column named as in JSON). `groupId` and `agentId`
  * narrow the export to tickets now in that group / now assigned to that agent.
- * A ticket with no computed facts (unknown, or not synced yet) is a 404.
+ * A ticket with no computed facts (unknown, or not synced yet) is a 404, and so is an
+ * export filtered by an `agentId` that is no agent of the account.
  */
 import { Router } from 'express';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
-import { TICKET_CSV_COLUMNS, ticketCsvRow, ticketKpis, ticketsForExport } from '../../kpis/service.js';
+import { agentExists, TICKET_CSV_COLUMNS, ticketCsvRow, ticketKpis, ticketsForExport } from '../../kpis/service.js';
 import { sessionOf } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import { idParam, parseOrThrow, resolveWindow, windowQuery } from '../validation.js';
@@ -39,6 +40,8 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
     const { accountId } = sessionOf(res);
     const parsed = parseOrThrow(exportQuery, req.query);
     const window = resolveWindow(parsed, now());
+    // An agent id that is no agent of this account is a 404 (as on the agent routes), not an empty export.
+    if (parsed.agentId !== undefined && !(await agentExists(db, accountId, parsed.agentId))) throw ApiError.notFound(`Unknown agent ${parsed.agentId}`);
     const tickets = ticketsForExport(db, { accountId, ...window, groupId: parsed.groupId ?? null, agentId: parsed.agentId ?? null });
     // The first page is read before anything is sent, so a failing query is still a JSON 500.
     let next = await tickets.next();

@@ -1,0 +1,71 @@
+/**
+ * The benchmark functions at a tiny size (scripts/bench/): they run end to end on the
+ * test database and return sane figures. No timing assertions: figures depend on the
+ * machine; `npm run bench` is where they are read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchIngest } from '../../scripts/bench/ingest.js';
+import { benchQueries } from '../../scripts/bench/queries.js';
+import { BenchHelpdesk } from '../../scripts/bench/helpdesk-pages.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const TICKETS = 500;
+const log = () => undefined;
+
+describe('benchmarks at a tiny size', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.close());
+
+  it('query benchmark: seeds the tickets and times both queries over 30 and 365 days', async () => {
+    const rows = await benchQueries(t.db, t.kind, TICKETS, { runs: 1, log });
+    const timed = rows.filter((r) => r.area === 'kpi query');
+    expect(timed.map((r) => r.what)).toEqual([
+      `team summary, 30 d (${t.kind})`,
+      `per-agent breakdown, 30 d (${t.kind})`,
+      `team summary, 365 d (${t.kind})`,
+      `per-agent breakdown, 365 d (${t.kind})`,
+    ]);
+    for (const r of rows) {
+      expect(r.size).toBe(TICKETS);
+      expect(Number.isFinite(r.value) && r.value > 0, r.what).toBe(true);
+    }
+    const { n } = await t.db.selectFrom('ticket_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(TICKETS);
+  });
+
+  it('ingest benchmark: every generated ticket and event reaches the tables through the sync streams', async () => {
+    const { rows, result } = await benchIngest(t.db, t.kind, TICKETS, { log, facts: true });
+    expect(result.tickets).toBe(TICKETS);
+    expect(result.written.ticket_metric_sets).toBe(TICKETS);
+    expect(result.factsRefreshed).toBe(TICKETS);
+    // ~9 comments and field changes per ticket
+    expect(result.events).toBeGreaterThan(TICKETS * 6);
+    expect(result.events).toBeLessThan(TICKETS * 12);
+    const account = await t.db.selectFrom('accounts').select('id').where('subdomain', '=', `ingest${TICKETS}`).executeTakeFirstOrThrow();
+    const count = async (table: 'tickets' | 'ticket_comments' | 'ticket_field_changes' | 'ticket_facts') =>
+      Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account.id).executeTakeFirstOrThrow()).n);
+    expect(await count('tickets')).toBe(TICKETS);
+    expect((await count('ticket_comments')) + (await count('ticket_field_changes'))).toBe(result.events);
+    expect(await count('ticket_facts')).toBe(TICKETS);
+    // Facts computed from the generated events: about 85% solved, every ticket answered.
+    const solved = Number((await t.db.selectFrom('ticket_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account.id).where('first_solved_at', 'is not', null).executeTakeFirstOrThrow()).n);
+    expect(solved / TICKETS).toBeGreaterThan(0.75);
+    expect(solved / TICKETS).toBeLessThan(0.95);
+    for (const r of rows) expect(Number.isFinite(r.value) && r.value > 0, r.what).toBe(true);
+  });
+
+  it('the generated pages pass the client schemas and are the same for the same ticket', async () => {
+    const a = new BenchHelpdesk({ tickets: 1500 });
+    const b = new BenchHelpdesk({ tickets: 1500 });
+    const [p1, p2] = [await a.exportTickets({ startTime: 0 }), await b.exportTickets({ startTime: 0 })];
+    expect(p1).toEqual(p2);
+    expect(p1.tickets).toHaveLength(1000);
+    expect(p1.end_of_stream).toBe(false);
+    const last = await a.exportTickets({ cursor: p1.after_cursor! });
+    expect(last.tickets).toHaveLength(500);
+    expect(last.end_of_stream).toBe(true);
+  });
+});
