@@ -169,6 +169,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Every error is JSON (api.md "Errors"), unknown paths outside /api included.
+  app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
 }

@@ -276,8 +276,9 @@ const rowIds = (page: Page) =>
 
 async function screenshot(target: Page | Locator, name: string, fullPage = false): Promise<void> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  if ('goto' in target) await target.screenshot({ path: file, fullPage });
-  else await target.screenshot({ path: file });
+  // Transitions finished (Garden buttons fade their colours), the caret hidden.
+  if ('goto' in target) await target.screenshot({ path: file, fullPage, animations: 'disabled', caret: 'hide' });
+  else await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
 }
 
 /** Compares the sidebar's rendered figures for one ticket with the API's. */

@@ -15,7 +15,6 @@ import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor, type SettingsDefaults } from '../../backend/src/settings/service.js';
 import { silentLogger, type Logger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
-import type { TestDatabase } from '../support/db.js';
 
 export const NOW = new Date('2026-03-02T00:00:00Z');
 export const T0 = NOW.getTime() / 1000;

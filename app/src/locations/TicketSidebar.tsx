@@ -37,9 +37,10 @@ const SectionTitle = styled.h2`
   font-size: 13px;
   font-weight: 600;
   display: flex;
+  flex-wrap: wrap;
   justify-content: space-between;
   align-items: center;
-  gap: 8px;
+  gap: 4px 8px;
 `;
 
 const Figures = styled.dl`

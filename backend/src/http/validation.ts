@@ -25,11 +25,19 @@ const asUtc = (v: string) => {
   const t = v.replace(' ', 'T');
   return /T/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? `${t}Z` : t;
 };
+/**
+ * Instants are kept within years 1900–9998: outside that, an offset or the default
+ * 30-day window could push a date below year 1 or past 9999, which the database
+ * cannot store (a 500 instead of a 400).
+ */
+const MIN_INSTANT = Date.UTC(1900, 0, 1);
+const MAX_INSTANT = Date.UTC(9999, 0, 1);
 const instant = z
   .string()
   .max(40)
   .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(asUtc(v))), 'must be an ISO-8601 instant')
-  .transform((v) => new Date(asUtc(v)));
+  .transform((v) => new Date(asUtc(v)))
+  .refine((d) => d.getTime() >= MIN_INSTANT && d.getTime() < MAX_INSTANT, 'must be an instant between the years 1900 and 9998');
 
 export const idParam = z
   .string()
