@@ -63,8 +63,19 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     if (!cipher) throw new Error(`Account ${acc.subdomain} has stored credentials but ENCRYPTION_KEY is not set`);
     return cipher.decrypt(acc.id, acc.credentials_ciphertext);
   };
-  const clientFor = (acc: Account, onRequest: () => void = () => undefined) =>
-    new HelpdeskClient({ baseUrl: acc.base_url, auth: authFor(acc), logger, onRequest: () => onRequest() });
+  const clientFor = (acc: Account, onRequest: () => void = () => undefined): HelpdeskClient => {
+    let auth;
+    try {
+      auth = authFor(acc);
+    } catch (err) {
+      // Not thrown here: SyncService asks for the client once the run is recorded, so a
+      // client whose every call fails makes the run end `failed` with this message.
+      const error = err instanceof Error ? err : new Error(String(err));
+      // (`then` stays undefined so the client is not mistaken for a promise.)
+      return new Proxy({} as HelpdeskClient, { get: (_target, prop) => (prop === 'then' ? undefined : () => Promise.reject(error)) });
+    }
+    return new HelpdeskClient({ baseUrl: acc.base_url, auth, logger, onRequest: () => onRequest() });
+  };
 
   const bus = config.database.kind === 'postgres' ? await createPostgresBus(config.database.url, logger) : createInProcessBus();
   const notifier = config.zaf.appId

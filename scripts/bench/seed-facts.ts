@@ -83,6 +83,9 @@ export async function seedFacts(db: Db, options: SeedOptions): Promise<{ account
           case when ${h('i', 12, 20)} = 0 then 1 else 0 end as reo
         from generate_series(${sql.lit(start)}, ${sql.lit(end)}) i
       ) t`.execute(db);
+    // Fresh statistics before the joins below: without them the planner guesses a few
+    // rows and picks nested loops, which made seeding quadratic (100k: minutes).
+    await sql`analyze ticket_facts`.execute(db);
     await sql`insert into ticket_fact_events (account_id, ticket_id, kind, seq, at, agent_id, group_id)
       select f.account_id, f.ticket_id, 'public_reply', s, f.first_response_at + (((s - 1) * 90) * interval '1 minute'), f.first_responder_id, f.first_response_group_id
       from ticket_facts f, generate_series(1, f.public_replies) s
@@ -96,6 +99,7 @@ export async function seedFacts(db: Db, options: SeedOptions): Promise<{ account
         f.latest_solved_at + interval '1 day', f.latest_solved_at + interval '1 day'
       from ticket_facts f where f.account_id = ${a} and f.latest_solved_at is not null and ${h('f.ticket_id', 14, 5)} = 0
         and f.ticket_id between ${start} and ${end}`.execute(db);
+    await sql`analyze satisfaction_ratings`.execute(db);
     await sql`update ticket_facts f set csat = r.score from satisfaction_ratings r
       where r.account_id = f.account_id and r.ticket_id = f.ticket_id and f.account_id = ${a} and f.ticket_id between ${start} and ${end}`.execute(db);
   }

@@ -57,7 +57,7 @@ beforeAll(async () => {
   model = await loadRawModel(stack.tdb.db, stack.server.accountId, { npsFieldId: NPS_FIELD_ID, cesFieldId: CES_FIELD_ID, cesScale: 7 });
   const admin = stack.dataset.users.find((u) => u.role === 'admin')!;
   adminToken = await stack.server.sessionFor(admin.id, 'admin');
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await stack?.close();
@@ -100,8 +100,8 @@ describe('demo data: team figures vs agent figures (Acceptance 2, counts)', () =
     for (const r of rows) {
       expect({ key: r.key, team: r.team }).toEqual({ key: r.key, team: r.sum + r.unattributed });
       expect({ key: r.key, team: r.team }).toEqual({ key: r.key, team: r.raw });
-      // and each agent's own figure equals the raw items attributed to them
     }
+    // …and each agent's own figure equals the raw items attributed to them
     for (const a of agents) {
       for (const key of COUNT_KEYS) {
         const own = model.items[key].filter(inW).filter((i) => i.agent === a.agentId).length;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
 import en from '../../translations/en.json';
 import es from '../../translations/es.json';
 
@@ -128,7 +128,14 @@ function ensureAppBuilt(): void {
   const sources = Math.max(newestMtime(path.join(ROOT, 'app/src')), newestMtime(path.join(ROOT, 'translations')));
   // CI builds the app before the tests; locally, build when missing or older than the sources.
   if (existsSync(page) && statSync(page).mtimeMs >= sources) return;
-  const build = spawnSync('npm', ['run', 'build:app', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 150_000 });
+  // NODE_ENV=production: vitest sets NODE_ENV=test, with which the React plugin emits development JSX
+  // (jsxDEV) that the production React build does not export, and the pages would not render.
+  const build = spawnSync('npm', ['run', 'build:app', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
   if (build.status !== 0) throw new Error(`npm run build:app failed:\n${build.stdout}\n${build.stderr}`);
 }
 
@@ -242,6 +249,10 @@ async function newPage(viewport = { width: 1400, height: 900 }): Promise<Opened>
     // The live-update EventSource is closed (aborted) whenever a view unmounts or the page navigates.
     if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/api/v1/stream') return;
     problems.push(`request failed: ${new URL(request.url()).pathname} ${error}`);
+  });
+  // A timed-out wait says nothing about why: show what the page complained about.
+  onTestFailed(() => {
+    if (problems.length > 0) console.error(`the page reported:\n  ${problems.join('\n  ')}`);
   });
   return { page, problems };
 }

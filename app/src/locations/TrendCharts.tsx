@@ -47,7 +47,7 @@ export default function TrendCharts({ buckets, bucket }: TrendChartsProps) {
             <LineChart width={300} height={150} data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={colors.subtle} />
               <XAxis dataKey="start" fontSize={10} />
-              <YAxis fontSize={10} width={68} tickFormatter={format} allowDecimals={def.kind !== 'count'} />
+              <YAxis fontSize={10} width={68} tick={{ width: 120 }} tickFormatter={format} allowDecimals={def.kind !== 'count'} />
               <Tooltip formatter={(v) => format(v)} />
               {target !== null ? <ReferenceLine y={target} stroke={colors.bad} strokeDasharray="4 2" /> : null}
               <Line type="monotone" dataKey="value" stroke={colors.accent} dot={false} connectNulls isAnimationActive={false} />
