@@ -43,11 +43,15 @@ export interface MyKpis {
   windows: Record<'7' | '30', { window: TimeWindow; me: AgentKpis; team: Kpis }>;
 }
 
-/** The current agent's figures for 7 and 30 days beside the team's. */
-export function useMyKpis(agentId: number, refreshKey: number) {
+/**
+ * The current agent's figures for 7 and 30 days beside the team's. Until `enabled`
+ * (the sidebar waits for the ticket's own figures) it stays loading without a request.
+ */
+export function useMyKpis(agentId: number, refreshKey: number, enabled = true) {
   const { api } = usePulse();
   return useResource<MyKpis>(
     async () => {
+      if (!enabled) return new Promise<MyKpis>(() => undefined);
       const load = async (days: 7 | 30) => {
         const window = lastDays(days);
         const [me, team] = await Promise.all([api.agent(agentId, window), api.team(window)]);
@@ -56,7 +60,7 @@ export function useMyKpis(agentId: number, refreshKey: number) {
       const [week, month] = await Promise.all([load(7), load(30)]);
       return { windows: { '7': week, '30': month } };
     },
-    `me:${agentId}`,
+    `me:${agentId}:${enabled ? 'on' : 'waiting'}`,
     refreshKey,
   );
 }

@@ -94,18 +94,23 @@ export function TicketSidebar() {
   const rootRef = useAutoResize<HTMLDivElement>();
   const health = useHealth(refreshKey);
   const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey);
-  const mine = useMyKpis(session.user.id, refreshKey);
+  // This ticket's figures are what the agent came for: they load at once, beside the
+  // health check, and the agent's own KPIs (four heavier requests) only once they are
+  // in, so the ticket's figures are never queued behind them.
+  const ticketId = ticket.status === 'ready' ? (ticket.data?.id ?? null) : null;
+  const kpis = useTicketKpis(ticketId, refreshKey);
+  const ticketSettled = ticket.status !== 'loading' && (ticketId === null || kpis.status !== 'loading');
+  const mine = useMyKpis(session.user.id, refreshKey, ticketSettled);
   // The first-response target (carried beside the team's figure) is the waiting clock's yardstick.
   const target = mine.status === 'ready' ? (mine.data.windows['30'].team.firstResponseMinutes.target ?? null) : null;
 
   let body: JSX.Element;
-  if (health.status === 'loading') body = <LoadingState />;
-  else if (health.status === 'error') body = <ErrorState error={health.error} onRetry={health.reload} />;
-  else if (health.data.lastSyncAt === null) body = <EmptyState />;
+  if (health.status === 'error') body = <ErrorState error={health.error} onRetry={health.reload} />;
+  else if (health.status === 'ready' && health.data.lastSyncAt === null) body = <EmptyState />;
   else {
     body = (
       <>
-        <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} target={target} refreshKey={refreshKey} />
+        <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} kpis={kpis} target={target} />
         <MySection mine={mine} />
       </>
     );
@@ -120,17 +125,16 @@ export function TicketSidebar() {
 function TicketSection({
   helpdeskTicket,
   loading,
+  kpis,
   target,
-  refreshKey,
 }: {
   helpdeskTicket: HelpdeskTicket | null;
   loading: boolean;
+  kpis: ReturnType<typeof useTicketKpis>;
   target: number | null;
-  refreshKey: number;
 }) {
   const { t } = useI18n();
   const ticketId = helpdeskTicket?.id ?? null;
-  const kpis = useTicketKpis(ticketId, refreshKey);
 
   let content: JSX.Element;
   if (loading) content = <LoadingState />;
