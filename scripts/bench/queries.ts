@@ -16,6 +16,7 @@ export async function benchQueries(db: Db, dbLabel: string, tickets: number, opt
   options.log(`  seeding ${tickets.toLocaleString('en')} tickets on ${dbLabel}…`);
   const seedMs = await timeIt(async () => void (await seedFacts(db, { tickets, now })));
   const account = await db.selectFrom('accounts').select('id').where('subdomain', '=', `bench${tickets}`).executeTakeFirstOrThrow();
+  options.log(`  seeded in ${(seedMs / 1000).toFixed(1)} s; timing the queries…`);
   const rows: BenchRow[] = [{ area: 'seed', what: `facts seeded (${dbLabel})`, size: tickets, value: Math.round(tickets / (seedMs / 1000)), unit: 'tickets/s' }];
   for (const days of [30, 365]) {
     const q = { accountId: account.id, from: new Date(now.getTime() - days * 864e5), to: now };
@@ -27,6 +28,7 @@ export async function benchQueries(db: Db, dbLabel: string, tickets: number, opt
       team.push(await timeIt(() => teamKpis(db, q, settings)));
       agents.push(await timeIt(() => agentsKpis(db, q, settings)));
     }
+    options.log(`    ${days} d: team ${median(team).toFixed(0)} ms, per agent ${median(agents).toFixed(0)} ms`);
     rows.push({ area: 'kpi query', what: `team summary, ${days} d (${dbLabel})`, size: tickets, value: median(team), unit: 'ms', goal: '< 200 ms at 1M' });
     rows.push({ area: 'kpi query', what: `per-agent breakdown, ${days} d (${dbLabel})`, size: tickets, value: median(agents), unit: 'ms', goal: '< 200 ms at 1M' });
   }

@@ -96,6 +96,16 @@ function memoryRows(o: IngestChildOutput, kind: DbKind, size: number): BenchRow[
   ];
 }
 
+/** Runs one benchmark; a failure is logged and shown in the table instead of ending the run. */
+async function section(rows: BenchRow[], area: string, what: string, fn: () => Promise<BenchRow[]>): Promise<void> {
+  try {
+    rows.push(...(await fn()));
+  } catch (err) {
+    log(`  FAILED ${area} ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    rows.push({ area, what: `${what}: FAILED (see stderr)`, value: NaN, unit: '' });
+  }
+}
+
 async function main() {
   const flags = parseFlags();
   const rows: BenchRow[] = [];
@@ -108,15 +118,16 @@ async function main() {
       const bench = await openBenchDatabase(kind);
       try {
         for (const size of flags.sizes) {
-          if (flags.only.has('queries')) rows.push(...(await benchQueries(bench.db, kind, size, { plans: flags.plans, log })));
+          if (flags.only.has('queries')) await section(rows, 'kpi query', `${kind} ${size}`, () => benchQueries(bench.db, kind, size, { plans: flags.plans, log }));
           if (flags.only.has('api')) {
             log(`  api latency at ${size.toLocaleString('en')} tickets on ${kind} (${flags.requests} requests per route at ${flags.rps} rps)…`);
-            const results = await runApiLatency(bench.db, kind, size, { log, rps: flags.rps, requests: flags.requests });
-            rows.push(...apiRows(results, kind, size, flags.rps));
+            await section(rows, 'api latency', `${kind} ${size}`, async () =>
+              apiRows(await runApiLatency(bench.db, kind, size, { log, rps: flags.rps, requests: flags.requests }), kind, size, flags.rps),
+            );
           }
         }
         if (flags.only.has('sync')) {
-          for (const size of flags.syncSizes) rows.push(...syncRows(await runSyncCost(bench.db, kind, size, { log }), kind));
+          for (const size of flags.syncSizes) await section(rows, 'sync cost', `${kind} ${size}`, async () => syncRows(await runSyncCost(bench.db, kind, size, { log }), kind));
         }
       } finally {
         await bench.close();
@@ -125,9 +136,10 @@ async function main() {
     if (flags.only.has('ingest') || flags.only.has('memory')) {
       for (const size of flags.sizes) {
         log(`[${kind}] ingest of ${size.toLocaleString('en')} tickets in a child process…`);
-        const out = await ingestInChild(kind, size);
-        if (flags.only.has('ingest')) rows.push(...ingestRows(out.result, kind, size));
-        if (flags.only.has('memory')) rows.push(...memoryRows(out, kind, size));
+        await section(rows, 'ingest', `${kind} ${size}`, async () => {
+          const out = await ingestInChild(kind, size);
+          return [...(flags.only.has('ingest') ? ingestRows(out.result, kind, size) : []), ...(flags.only.has('memory') ? memoryRows(out, kind, size) : [])];
+        });
       }
     }
   }

@@ -47,7 +47,9 @@ export async function runSyncCost(db: Db, kind: DbKind, tickets: number, options
       db,
       dbKind: kind,
       logger: silentLogger,
-      clientFor: (acc, onRequest) => new HelpdeskClient({ baseUrl: acc.base_url, auth: undefined, logger: silentLogger, onRequest, maxRetries: 0 }),
+      clientFor: (acc, onRequest) => // Retries as in production (a kept-alive socket the emulator closed after a long
+      // backfill is a reset); any retry shows in the request count.
+      new HelpdeskClient({ baseUrl: acc.base_url, auth: undefined, logger: silentLogger, onRequest, maxRetries: 3, baseDelayMs: 50 }),
       settingsFor: (accountId) => settingsFor(db, accountId, { npsFieldId: NPS_FIELD_ID, cesFieldId: CES_FIELD_ID, cesScale: 7, teamLeadIds: [], targets: {} }),
       backfillStart: () => new Date((dataset.start - 10 * 86_400) * 1000),
       now: () => clock,

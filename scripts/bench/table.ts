@@ -28,7 +28,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
-const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(v >= 10 ? 1 : 2));
+const fmt = (v: number) => (Number.isNaN(v) ? "—" : v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(v >= 10 ? 1 : 2));
 
 export function printTable(rows: BenchRow[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): void {
   const cells = rows.map((r) => [r.area, r.what, r.size === undefined ? '' : r.size.toLocaleString('en'), `${fmt(r.value)} ${r.unit}`, r.goal ?? '']);

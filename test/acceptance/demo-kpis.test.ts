@@ -51,7 +51,7 @@ beforeAll(async () => {
   const started = Date.now();
   const result = await stack.sync();
   console.log(`[acceptance] ${stack.tdb.kind}: synced ${TICKETS} tickets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  expect(result.error).toBeUndefined();
+  expect(result.error, `sync failed: ${result.error}`).toBeUndefined();
   expect(result.status).toBe('succeeded');
   expect(result.refreshedTickets).toBe(TICKETS);
   model = await loadRawModel(stack.tdb.db, stack.server.accountId, { npsFieldId: NPS_FIELD_ID, cesFieldId: CES_FIELD_ID, cesScale: 7 });

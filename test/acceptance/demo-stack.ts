@@ -56,7 +56,9 @@ export async function startDemoStack(options: { tickets: number; seed?: number; 
           auth: { kind: 'token', email: EMAIL, token: TOKEN },
           logger: silentLogger,
           onRequest,
-          maxRetries: 0,
+          // as in production, a transient network error (a reused keep-alive socket the
+          // emulator just closed, under a loaded CI box) is retried; no real sleeping
+          maxRetries: 2,
           sleep: async () => undefined,
         }),
       settingsFor: (accountId) => settingsFor(tdb.db, accountId, SETTINGS_DEFAULTS),

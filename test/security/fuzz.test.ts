@@ -19,6 +19,8 @@ import { ENCRYPTION_KEY, problemWith } from './helpers.js';
 /** Inputs per route family: numRuns × a batch of BATCH requests sent concurrently. */
 const RUNS = 50;
 const BATCH = 20;
+/** Per family; generous because a loaded CI box can be several times slower than an idle one. */
+const FAMILY_TIMEOUT_MS = 180_000;
 const counts: Record<string, number> = {};
 const times: Record<string, number> = {};
 
@@ -156,7 +158,7 @@ describe('fuzzing every route family', () => {
         headers: h(a),
       })),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it("one agent's figures, trend and drill-down: path and query parameters", async () => {
     await fuzz(
@@ -167,7 +169,7 @@ describe('fuzzing every route family', () => {
         headers: h(a),
       })),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it("a ticket's figures, the stream and unknown paths: path parameters", async () => {
     await fuzz(
@@ -177,7 +179,7 @@ describe('fuzzing every route family', () => {
         return { method: kind === 5 ? 'POST' : 'GET', path: `${path}?${q}`, headers: h(a) };
       }),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('settings PUT (and GET): JSON bodies', async () => {
     await fuzz(
@@ -188,7 +190,7 @@ describe('fuzzing every route family', () => {
           : { method: 'PUT', path: '/api/v1/settings', headers: { ...h(a), ...(ct ? { 'content-type': ct } : {}) }, body },
       ),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('session, session refresh and account credentials: bodies and tokens', async () => {
     await fuzz(
@@ -211,7 +213,7 @@ describe('fuzzing every route family', () => {
           return { method: 'GET', path: '/api/v1/account', headers: h(a) };
         }),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('webhook: bodies, headers and signatures', async () => {
     const sign = (ts: string, body: string) => createHmac('sha256', WEBHOOK_SECRET).update(ts + body).digest('base64');
@@ -234,7 +236,7 @@ describe('fuzzing every route family', () => {
           return { method: 'POST', path: '/api/v1/webhooks/helpdesk', headers, body };
         }),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('page POSTs: form bodies and bad tokens', async () => {
     await fuzz(
@@ -253,7 +255,7 @@ describe('fuzzing every route family', () => {
           return { method: 'POST', path: `/app/${location}`, headers: ct ? { 'content-type': ct } : {}, body: raw ?? form.toString() };
         }),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('demo mode: demo session bodies and the demo routes', async () => {
     await fuzz(
@@ -264,7 +266,7 @@ describe('fuzzing every route family', () => {
         return { server: 'demo', method: 'POST', path: '/api/v1/demo/session', headers: ct ? { 'content-type': ct } : { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       }),
     );
-  });
+  }, FAMILY_TIMEOUT_MS);
 
   it('generated valid windows really reach the aggregates (sanity)', async () => {
     const res = await fetch(`${s.url}/api/v1/kpis/team?from=${FROM.toISOString()}&to=${TO.toISOString()}`, { headers: { authorization: `Bearer ${tok.admin}` } });

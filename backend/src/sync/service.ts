@@ -107,9 +107,7 @@ export class SyncService {
       current = 'facts';
       const settings = await this.deps.settingsFor(account.id);
       const facts = await refreshDirtyTicketFacts(db, account.id, { settings, logger });
-      for (const m of facts.mismatches.slice(0, 50)) {
-        logger.warn({ accountId: account.id, ticketId: m.ticketId, metric: m.metric, ours: m.ours, theirs: m.theirs }, 'KPI differs from the helpdesk metric set');
-      }
+      this.warnMismatches(account.id, facts.mismatches);
       await finishRun(db, account.id, runId, { status: 'succeeded', counts });
       if (facts.refreshed > 0) this.deps.onDataChanged?.(account.id, 'many');
       return { status: 'succeeded', runId, counts, written, refreshedTickets: facts.refreshed };
@@ -118,6 +116,13 @@ export class SyncService {
       logger.error({ accountId: account.id, stream: current, err: message }, 'sync failed');
       await finishRun(db, account.id, runId, { status: 'failed', counts, error: message }).catch(() => undefined);
       return { status: 'failed', runId, counts, written, refreshedTickets: 0, error: message };
+    }
+  }
+
+  /** The cross-check of kpis.md: our figures against the helpdesk's metric sets (first 50 per run). */
+  private warnMismatches(accountId: number, mismatches: Array<{ ticketId: number; metric: string; ours: unknown; theirs: unknown }>) {
+    for (const m of mismatches.slice(0, 50)) {
+      this.deps.logger.warn({ accountId, ticketId: m.ticketId, metric: m.metric, ours: m.ours, theirs: m.theirs }, 'KPI differs from the helpdesk metric set');
     }
   }
 
@@ -151,7 +156,8 @@ export class SyncService {
       await markTicketsDirty(trx, a, [ticketId]);
     });
     const settings = await this.deps.settingsFor(account.id);
-    await refreshTicketFacts(db, account.id, [ticketId], { settings, logger: this.deps.logger });
+    const facts = await refreshTicketFacts(db, account.id, [ticketId], { settings, logger: this.deps.logger });
+    this.warnMismatches(account.id, facts.mismatches);
     this.deps.onDataChanged?.(account.id, [ticketId]);
     return { found: true };
   }
