@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './emulator/types.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -171,8 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     webhookSecret: e.WEBHOOK_SECRET,
     settingsDefaults: Object.freeze({
-      npsFieldId: e.NPS_FIELD_ID ?? null,
-      cesFieldId: e.CES_FIELD_ID ?? null,
+      // The demo helpdesk has survey fields; a real account maps its own (or none).
+      npsFieldId: e.NPS_FIELD_ID ?? (demoMode ? DEMO_NPS_FIELD_ID : null),
+      cesFieldId: e.CES_FIELD_ID ?? (demoMode ? DEMO_CES_FIELD_ID : null),
       cesScale: e.CES_SCALE as 5 | 7,
       teamLeadIds: e.TEAM_LEAD_IDS ?? [],
       targets: Object.freeze(e.TARGETS ?? {}),
