@@ -183,6 +183,21 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
           if (!ok) errors.push(`manifest.json: parameter "${name}" default ${JSON.stringify(p.default)} does not match type ${String(p.type)}`);
         }
       });
+      // The app sends secure settings to {backendUrl} through the helpdesk proxy, which
+      // substitutes `{{setting.…}}` only for whitelisted hosts.
+      const secure = manifest.parameters.filter((p) => isObject(p) && p.secure === true);
+      const backend = manifest.parameters.find((p) => isObject(p) && p.name === 'backendUrl');
+      if (secure.length > 0 && isObject(backend) && typeof backend.default === 'string' && domains.length > 0) {
+        let host: string | null = null;
+        try {
+          host = new URL(backend.default).host.toLowerCase();
+        } catch {
+          // Not a URL: reported elsewhere (the install form validates url parameters).
+        }
+        if (host && !domains.includes(host) && !domains.includes(host.replace(/:\d+$/, ''))) {
+          errors.push(`manifest.json: the backendUrl default host "${host}" is not listed in domainWhitelist (${domains.join(', ')}); secure settings are only sent there through the proxy`);
+        }
+      }
     }
   }
 

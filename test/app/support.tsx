@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import type { AgentKpis, Kpis, Session, TicketKpis } from '../../app/src/api/types';
 import { AppShell } from '../../app/src/components/AppShell';
 import type { Locale } from '../../app/src/i18n';
-import { createStandInClient, type StandInClient, type StandInOptions } from '../../app/src/zaf/standIn';
+import { createStandInClient, type StandInOptions } from '../../app/src/zaf/standIn';
+import type { HelpdeskClient } from '../../app/src/zaf/types';
 
 const stat = (median: number | null, count = median === null ? 0 : 10, extra: object = {}) => ({
   count,
@@ -128,7 +129,7 @@ export function fakeFetch(routes: Record<string, Reply>) {
 
 export function renderApp(
   ui: ReactNode,
-  options: { fetch: typeof fetch; locale?: Locale; session?: Session | null; client?: StandInClient; clientOptions?: StandInOptions; autoRenew?: boolean },
+  options: { fetch: typeof fetch; locale?: Locale; session?: Session | null; client?: HelpdeskClient; clientOptions?: StandInOptions; autoRenew?: boolean },
 ) {
   const client = options.client ?? createStandInClient(options.clientOptions ?? { ticket: { id: 42, status: 'solved' }, user: { id: 10, locale: 'en' } });
   const result = render(

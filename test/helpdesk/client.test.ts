@@ -409,19 +409,20 @@ describe('retries', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  // The timeout leaves room for a loaded CI machine to answer the undelayed request in time.
   it('retries a timed-out request, and reports a timeout when it keeps timing out', async () => {
-    const scope = nock(SUBDOMAIN_URL).get(GROUPS).query(true).delay(500).reply(200, groupsPage()).get(GROUPS).query(true).reply(200, groupsPage());
-    const ok = harness({ timeoutMs: 50 });
+    const scope = nock(SUBDOMAIN_URL).get(GROUPS).query(true).delay(3000).reply(200, groupsPage()).get(GROUPS).query(true).reply(200, groupsPage());
+    const ok = harness({ timeoutMs: 400 });
     expect((await ok.client.listGroups()).items).toHaveLength(1);
     scope.done();
     expect(ok.attempts()).toBe(2);
     expect(ok.sleeps).toEqual([500]);
     expect(ok.logs()[0]).toMatchObject({ path: GROUPS, code: 'ETIMEDOUT', attempt: 1 });
 
-    nock(SUBDOMAIN_URL).get(GROUPS).query(true).times(2).delay(500).reply(200, groupsPage());
-    const slow = harness({ timeoutMs: 50, maxRetries: 1 });
+    nock(SUBDOMAIN_URL).get(GROUPS).query(true).times(2).delay(3000).reply(200, groupsPage());
+    const slow = harness({ timeoutMs: 400, maxRetries: 1 });
     const err = await caught(slow.client.listGroups());
-    expect(err).toMatchObject({ kind: 'timeout', message: 'GET /api/v2/groups.json: timed out after 50 ms' });
+    expect(err).toMatchObject({ kind: 'timeout', message: 'GET /api/v2/groups.json: timed out after 400 ms' });
     expect(slow.attempts()).toBe(2);
   });
 

@@ -1,5 +1,6 @@
 import { ApiError, errorFromResponse } from './errors';
 import type {
+  AccountStatus,
   AgentKpis,
   AgentsKpisResponse,
   DemoDirectory,
@@ -28,6 +29,11 @@ export class PulseApi {
 
   health(): Promise<Health> {
     return this.getJson('/api/v1/health');
+  }
+
+  /** The session's account: whether credentials are stored and when it last synced (setup sessions may call it). */
+  account(): Promise<AccountStatus> {
+    return this.getJson('/api/v1/account');
   }
 
   team(filter: KpiFilter): Promise<TeamKpisResponse> {

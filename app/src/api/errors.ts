@@ -15,14 +15,29 @@ export class ApiError extends Error {
   }
 }
 
-export async function errorFromResponse(response: Response): Promise<ApiError> {
-  try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
-    if (body?.error?.code) {
-      return new ApiError(response.status, body.error.code, body.error.message ?? body.error.code);
-    }
-  } catch {
-    // Not JSON (a proxy error page, say): fall through to a generic error.
+/** An answer body in the contract's error shape (`{"error": {code, message}}`), or a generic error for the status. */
+export function apiErrorFromBody(status: number, body: unknown, statusText = ''): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null | undefined)?.error;
+  if (error && typeof error.code === 'string') {
+    return new ApiError(status, error.code, typeof error.message === 'string' && error.message ? error.message : error.code);
   }
-  return new ApiError(response.status, 'http_' + response.status, response.statusText || 'HTTP ' + response.status);
+  return new ApiError(status, status ? 'http_' + status : 'unreachable', statusText || (status ? 'HTTP ' + status : 'No answer'));
+}
+
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy error page, say): a generic error.
+  }
+  return apiErrorFromBody(response.status, body, response.statusText);
+}
+
+/**
+ * The backend's answer on every data route while the helpdesk account is still being set
+ * up (registered, first sync not finished): a 403 that says "not set up".
+ */
+export function isNotSetUp(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403 && /not set up/i.test(error.message);
 }

@@ -94,6 +94,19 @@ export interface Session {
   expiresAt: string;
   user: { id: number; role: Role };
   account: string;
+  /**
+   * A setup session: the helpdesk account is registered but its first sync has not
+   * finished, so the user's role is not known yet (`role` is a placeholder). Only the
+   * account routes answer; every data route is a 403 "not set up yet".
+   */
+  setup?: true;
+}
+
+/** `GET /api/v1/account`: the session's helpdesk account, never its credentials. */
+export interface AccountStatus {
+  subdomain: string;
+  credentialsConfigured: boolean;
+  lastSyncAt: string | null;
 }
 
 export interface TeamKpisResponse {

@@ -4,6 +4,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { errorKind, type ErrorKind } from '../features/errors';
 import { useI18n } from '../i18n';
+import { NotSetUpYet } from './SetupState';
 import { colors } from './Theme';
 
 const Centered = styled.div`
@@ -44,6 +45,8 @@ const ErrorBox = styled.div`
 export function ErrorState({ error, kind, onRetry }: { error?: unknown; kind?: ErrorKind; onRetry?: () => void }) {
   const { t } = useI18n();
   const resolved = kind ?? errorKind(error);
+  // Not an error to the agent: the account is still being set up.
+  if (resolved === 'settingUp') return <NotSetUpYet />;
   const detail = error instanceof Error && error.message ? error.message : null;
   return (
     <ErrorBox data-state="error" data-error-kind={resolved}>

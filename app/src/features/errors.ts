@@ -1,6 +1,6 @@
-import { ApiError } from '../api/errors';
+import { ApiError, isNotSetUp } from '../api/errors';
 
-export type ErrorKind = 'unreachable' | 'notConfigured' | 'unauthorized' | 'forbidden' | 'notFound' | 'unknown';
+export type ErrorKind = 'settingUp' | 'unreachable' | 'notConfigured' | 'unauthorized' | 'forbidden' | 'notFound' | 'unknown';
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -10,6 +10,7 @@ export function toApiError(error: unknown): ApiError {
 /** Which designed error state a failure gets. */
 export function errorKind(error: unknown): ErrorKind {
   const e = toApiError(error);
+  if (isNotSetUp(e)) return 'settingUp';
   if (e.code === 'not_configured' || e.code === 'unavailable' || e.code === 'no_session') return 'notConfigured';
   if (e.status === 401 || e.code === 'unauthorized') return 'unauthorized';
   if (e.status === 403) return 'forbidden';

@@ -7,6 +7,8 @@ export interface PulseContextValue {
   api: PulseApi;
   /** The current session; changes when it is renewed. */
   session: Session;
+  /** Renews the session now (`POST /api/v1/session/refresh`), e.g. once a setup session's account has synced. */
+  refreshSession: () => Promise<Session>;
 }
 
 const PulseContext = createContext<PulseContextValue | null>(null);
@@ -40,7 +42,7 @@ export function SessionProvider({
     };
   }, [keeper, autoRenew]);
 
-  const value = useMemo(() => ({ api, session }), [api, session]);
+  const value = useMemo(() => ({ api, session, refreshSession: () => keeper.refresh() }), [api, session, keeper]);
   return <PulseContext.Provider value={value}>{children}</PulseContext.Provider>;
 }
 

@@ -7,13 +7,15 @@ import { lazy, Suspense, useEffect, useMemo, useState, type MouseEvent } from 'r
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Input, Select } from '@zendeskgarden/react-forms';
-import { Alert } from '@zendeskgarden/react-notifications';
+import { Alert, Notification } from '@zendeskgarden/react-notifications';
 import { Table } from '@zendeskgarden/react-tables';
 import type { DrillMetric, Kpis, TicketKpis, TimeWindow } from '../api/types';
 import type { KpiFilter } from '../api/PulseApi';
 import { CsatBadge, CsatScore, DurationText, TargetBadge, formatKpi } from '../components/KpiValue';
+import { SetupGate } from '../components/SetupState';
 import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { colors } from '../components/Theme';
+import { useCredentialsConnect, type CredentialsNotice } from '../features/credentials';
 import { saveBlob } from '../features/download';
 import { useHealth, useTeamKpis, useTrend } from '../features/hooks';
 import { KPI_DEFS, compareKpi, kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
@@ -99,7 +101,47 @@ interface Drill {
   metric: DrillMetric;
 }
 
+/**
+ * The team view. Admins in the helpdesk connect a newly registered account here (the
+ * install's secure parameters go to the backend through the helpdesk proxy); until the
+ * account's first sync has finished, the view shows the setup state instead of figures.
+ */
 export function TeamView() {
+  const { t } = useI18n();
+  const connect = useCredentialsConnect();
+  const notice = connect.notice ? <CredentialsNotification notice={connect.notice} onDismiss={connect.dismiss} /> : null;
+  return (
+    <SetupGate
+      refreshKey={connect.attempts}
+      renderSetup={(state) => (
+        <Page>
+          <Header>
+            <h1>{t('team.title')}</h1>
+          </Header>
+          {notice}
+          {state}
+        </Page>
+      )}
+    >
+      <TeamViewBody notice={notice} />
+    </SetupGate>
+  );
+}
+
+/** Success or failure of sending the install's credentials, in a Garden notification. */
+function CredentialsNotification({ notice, onDismiss }: { notice: CredentialsNotice; onDismiss: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Notification type={notice.type} role="alert" data-testid="credentials-notice" data-notice={notice.type}>
+      <Notification.Title>{notice.type === 'success' ? t('credentials.connectedTitle') : t('credentials.failedTitle')}</Notification.Title>
+      <Notification.Paragraph>{notice.type === 'success' ? t('credentials.connectedBody') : t('credentials.failedBody')}</Notification.Paragraph>
+      {notice.type === 'error' ? <Notification.Paragraph data-testid="credentials-error">{notice.message}</Notification.Paragraph> : null}
+      <Notification.Close aria-label={t('common.close')} onClick={onDismiss} />
+    </Notification>
+  );
+}
+
+function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const client = useClient();
@@ -323,6 +365,7 @@ export function TeamView() {
           <Alert.Paragraph>{settingsWarning}</Alert.Paragraph>
         </Alert>
       ) : null}
+      {notice}
       {exportError ? <ErrorState error={exportError} /> : null}
       {body}
     </Page>

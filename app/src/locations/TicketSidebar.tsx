@@ -7,6 +7,7 @@ import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import type { Kpis, TicketKpis } from '../api/types';
 import { CsatBadge, DurationText, KpiValue, TargetBadge, formatKpi } from '../components/KpiValue';
+import { SetupGate } from '../components/SetupState';
 import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { colors } from '../components/Theme';
 import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
@@ -87,11 +88,22 @@ const Toggle = styled.div`
 const OPEN_STATUSES = new Set(['new', 'open', 'pending', 'hold']);
 
 export function TicketSidebar() {
+  const { t } = useI18n();
+  const rootRef = useAutoResize<HTMLDivElement>();
+  // A helpdesk account still being set up shows the setup state, never a blank or an error.
+  return (
+    <Root ref={rootRef} aria-label={t('sidebar.title')}>
+      <SetupGate>
+        <SidebarBody />
+      </SetupGate>
+    </Root>
+  );
+}
+
+function SidebarBody() {
   const client = useClient();
   const { session } = usePulse();
-  const { t } = useI18n();
   const refreshKey = useLiveRefresh(['ticket.saved', 'notification.kpiUpdated']);
-  const rootRef = useAutoResize<HTMLDivElement>();
   const health = useHealth(refreshKey);
   const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey);
   // This ticket's figures are what the agent came for: they load at once, beside the
@@ -104,21 +116,13 @@ export function TicketSidebar() {
   // The first-response target (carried beside the team's figure) is the waiting clock's yardstick.
   const target = mine.status === 'ready' ? (mine.data.windows['30'].team.firstResponseMinutes.target ?? null) : null;
 
-  let body: JSX.Element;
-  if (health.status === 'error') body = <ErrorState error={health.error} onRetry={health.reload} />;
-  else if (health.status === 'ready' && health.data.lastSyncAt === null) body = <EmptyState />;
-  else {
-    body = (
-      <>
-        <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} kpis={kpis} target={target} />
-        <MySection mine={mine} />
-      </>
-    );
-  }
+  if (health.status === 'error') return <ErrorState error={health.error} onRetry={health.reload} />;
+  if (health.status === 'ready' && health.data.lastSyncAt === null) return <EmptyState />;
   return (
-    <Root ref={rootRef} aria-label={t('sidebar.title')}>
-      {body}
-    </Root>
+    <>
+      <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} kpis={kpis} target={target} />
+      <MySection mine={mine} />
+    </>
   );
 }
 

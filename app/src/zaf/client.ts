@@ -1,4 +1,5 @@
-import type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient } from './types';
+import { toHelpdeskRequestError } from './requestError';
+import type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient, SecureRequest } from './types';
 
 const toId = (value: unknown): number | null => {
   const n = typeof value === 'string' ? Number(value) : value;
@@ -84,6 +85,23 @@ export function wrapZafClient(raw: RawZafClient): HelpdeskClient {
         return (await raw.metadata()).settings ?? {};
       } catch {
         return {};
+      }
+    },
+
+    async secureRequest(request: SecureRequest): Promise<unknown> {
+      try {
+        return await raw.request({
+          url: request.url,
+          type: request.type,
+          contentType: 'application/json',
+          ...(request.data !== undefined ? { data: request.data } : {}),
+          headers: { ...request.headers },
+          // The proxy (cors: false) substitutes secure settings only when asked to (secure: true).
+          secure: true,
+          cors: false,
+        });
+      } catch (failure) {
+        throw toHelpdeskRequestError(failure);
       }
     },
   };

@@ -1,4 +1,5 @@
 export { ClientProvider, useClient } from './ClientProvider';
 export { createStandInClient, type StandInClient, type StandInOptions } from './standIn';
 export { wrapZafClient } from './client';
-export type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient } from './types';
+export { HelpdeskRequestError } from './requestError';
+export type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient, SecureRequest } from './types';

@@ -1,3 +1,4 @@
+import { HelpdeskRequestError } from './requestError';
 import type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser } from './types';
 
 export interface StandInOptions {
@@ -40,5 +41,9 @@ export function createStandInClient(options: StandInOptions = {}): StandInClient
     },
     groupNames: async () => options.groupNames ?? new Map(),
     settings: async () => options.settings ?? {},
+    // No helpdesk proxy here, so no secure settings to substitute.
+    secureRequest: async () => {
+      throw new HelpdeskRequestError(0, null, 'Secure requests need the helpdesk proxy');
+    },
   };
 }

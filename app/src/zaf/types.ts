@@ -51,4 +51,21 @@ export interface HelpdeskClient {
   groupNames(): Promise<Map<number, string>>;
   /** The installation's non-secret settings (secure settings are never readable). */
   settings(): Promise<Record<string, unknown>>;
+  /**
+   * A JSON request to an external host (listed in the manifest's domainWhitelist) through
+   * the helpdesk proxy with `secure: true`: the proxy fills in `{{setting.<name>}}`
+   * placeholders of secure parameters server-side, so the browser never sees their values.
+   * Resolves with the answer's body; rejects with a HelpdeskRequestError. Outside the
+   * helpdesk there is no proxy: it always rejects.
+   */
+  secureRequest(request: SecureRequest): Promise<unknown>;
+}
+
+export interface SecureRequest {
+  /** Absolute URL on a whitelisted host. */
+  url: string;
+  type: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** JSON text, may contain `{{setting.<name>}}` placeholders. */
+  data?: string;
+  headers?: Record<string, string>;
 }

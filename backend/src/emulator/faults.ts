@@ -3,7 +3,9 @@
  * (method, path, query, status, outcome); a hook sees each one first and may destroy
  * its socket or answer in its place; `failNext` answers the next matching requests
  * with an error status (optionally Retry-After); `malformNext` makes the next matching
- * JSON responses invalid (truncated, wrong shape, or an HTML page).
+ * JSON responses invalid (truncated, wrong shape, or an HTML page); `rewriteNext`
+ * passes the next matching JSON bodies through a function (a field dropped or of the
+ * wrong type, items duplicated or reordered).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -16,7 +18,7 @@ export interface LoggedRequest {
   query: Record<string, string | string[]>;
   url: string;
   status?: number;
-  outcome: 'pending' | 'ok' | 'error' | 'failed' | 'malformed' | 'destroyed' | 'hooked';
+  outcome: 'pending' | 'ok' | 'error' | 'failed' | 'malformed' | 'rewritten' | 'destroyed' | 'hooked';
 }
 
 /** A substring of the path, or a pattern. */
@@ -39,6 +41,13 @@ export interface MalformSpec {
   kind?: 'truncated' | 'invalid' | 'html';
 }
 
+export interface RewriteSpec {
+  path?: PathMatcher;
+  times?: number;
+  /** gets a copy of the JSON body the route would send; returns the body to send instead */
+  rewrite: (body: any) => unknown;
+}
+
 export type HookResult = void | 'destroy' | { status: number; body?: unknown; headers?: Record<string, string> };
 export type RequestHook = (request: LoggedRequest) => HookResult | Promise<HookResult>;
 
@@ -59,6 +68,7 @@ export class Faults {
   readonly requests: LoggedRequest[] = [];
   private failures: Array<FailSpec & { left: number }> = [];
   private malforms: Array<MalformSpec & { left: number }> = [];
+  private rewrites: Array<RewriteSpec & { left: number }> = [];
   private hook: RequestHook | null = null;
   private count = 0;
 
@@ -68,6 +78,9 @@ export class Faults {
   malformNext(spec: MalformSpec = {}): void {
     this.malforms.push({ ...spec, left: spec.times ?? 1 });
   }
+  rewriteNext(spec: RewriteSpec): void {
+    this.rewrites.push({ ...spec, left: spec.times ?? 1 });
+  }
   onRequest(hook: RequestHook | null): void {
     this.hook = hook;
   }
@@ -75,6 +88,7 @@ export class Faults {
   reset(): void {
     this.failures = [];
     this.malforms = [];
+    this.rewrites = [];
     this.hook = null;
   }
 
@@ -137,6 +151,16 @@ export class Faults {
             return res.type('json').send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
           }
           return json(breakShape(body));
+        };
+        next();
+        return;
+      }
+      const rewrite = this.take(this.rewrites, entry.path);
+      if (rewrite) {
+        const json = res.json.bind(res);
+        res.json = (body: unknown) => {
+          entry.outcome = 'rewritten';
+          return json(rewrite.rewrite(structuredClone(body)));
         };
       }
       next();

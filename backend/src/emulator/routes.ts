@@ -128,8 +128,14 @@ export function apiRoutes(ctx: RouteContext): Router {
     });
   });
 
-  router.get('/api/v2/tickets/:id', (req, res) => {
+  // A deleted ticket is gone for show and audits (Zendesk: 404), though the export still lists it.
+  const visibleTicket = (req: Request) => {
     const t = store.ticket(numericId(req));
+    return t && store.state(t).status !== 'deleted' ? t : undefined;
+  };
+
+  router.get('/api/v2/tickets/:id', (req, res) => {
+    const t = visibleTicket(req);
     if (!t) return notFound(res);
     const base = baseUrl(req);
     const include = new Set((params(req).get('include') ?? '').split(',').filter(Boolean));
@@ -147,13 +153,13 @@ export function apiRoutes(ctx: RouteContext): Router {
   });
 
   router.get('/api/v2/tickets/:id/metrics', (req, res) => {
-    const t = store.ticket(numericId(req));
+    const t = visibleTicket(req);
     if (!t) return notFound(res);
     res.json({ ticket_metric: metricSetJson(baseUrl(req), t, store.metrics(t)) });
   });
 
   router.get('/api/v2/tickets/:id/audits', (req, res) => {
-    const t = store.ticket(numericId(req));
+    const t = visibleTicket(req);
     if (!t) return notFound(res);
     sendList(req, res, 'audits', byId(t.audits), idKey, auditJson);
   });

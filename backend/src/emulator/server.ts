@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import { exportRoutes } from './exports.js';
-import { Faults, type FailSpec, type LoggedRequest, type MalformSpec, type RequestHook } from './faults.js';
+import { Faults, type FailSpec, type LoggedRequest, type MalformSpec, type RequestHook, type RewriteSpec } from './faults.js';
 import { apiRoutes } from './routes.js';
 import { EmulatorStore, type DatasetStats, type NewTicket, type TicketChange, type TimeInput } from './store.js';
 import type { AuditRecord, Dataset, RatingRecord, TicketRecord, TicketStatus, UserRecord } from './types.js';
@@ -52,6 +52,8 @@ export interface Emulator {
   failNext(spec: FailSpec): void;
   /** make the next matching JSON response(s) invalid */
   malformNext(spec?: MalformSpec): void;
+  /** pass the next matching JSON response(s) through a function (drop or retype a field, duplicate or reorder items) */
+  rewriteNext(spec: RewriteSpec): void;
   /** sees every request first; may return 'destroy' (drop the socket) or a response */
   onRequest(hook: RequestHook | null): void;
   /** drops pending faults and the hook */
@@ -65,6 +67,10 @@ export interface Emulator {
   reopenTicket(ticketId: number, options?: Parameters<EmulatorStore['reopenTicket']>[1]): AuditRecord;
   rateTicket(ticketId: number, score: 'offered' | 'good' | 'bad', options?: Parameters<EmulatorStore['rateTicket']>[2]): RatingRecord;
   createTicket(options?: NewTicket): TicketRecord;
+  /** soft-deletes a ticket (status `deleted` in the export; 404 on show) */
+  deleteTicket(ticketId: number, options?: Parameters<EmulatorStore['deleteTicket']>[1]): AuditRecord;
+  /** merges source into target (source closed with a merge comment; target gets a comment quoting it) */
+  mergeTicket(sourceId: number, targetId: number, options?: Parameters<EmulatorStore['mergeTicket']>[2]): { source: AuditRecord; target: AuditRecord };
   /** the current status of a ticket, for tests */
   ticketStatus(ticketId: number): TicketStatus;
   stats(): DatasetStats;
@@ -162,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     notifications,
     failNext: (spec) => faults.failNext(spec),
     malformNext: (spec) => faults.malformNext(spec),
+    rewriteNext: (spec) => faults.rewriteNext(spec),
     onRequest: (hook) => faults.onRequest(hook),
     resetFaults: () => faults.reset(),
     now: () => new Date(store.now() * 1000),
@@ -173,6 +180,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     reopenTicket: (id, o) => store.reopenTicket(id, o),
     rateTicket: (id, score, o) => store.rateTicket(id, score, o),
     createTicket: (o) => store.createTicket(o),
+    deleteTicket: (id, o) => store.deleteTicket(id, o),
+    mergeTicket: (source, target, o) => store.mergeTicket(source, target, o),
     ticketStatus: (id) => {
       const t = store.ticket(id);
       if (!t) throw new Error(`emulator: no ticket ${id}`);

@@ -203,7 +203,8 @@ export class EmulatorStore {
   private open(ticketId: number): TicketRecord {
     const t = this.tickets.get(ticketId);
     if (!t) throw new Error(`emulator: no ticket ${ticketId}`);
-    if (this.state(t).status === 'closed') throw new Error(`emulator: ticket ${ticketId} is closed and cannot be updated`);
+    const status = this.state(t).status;
+    if (status === 'closed' || status === 'deleted') throw new Error(`emulator: ticket ${ticketId} is ${status} and cannot be updated`);
     return t;
   }
 
@@ -282,6 +283,50 @@ export class EmulatorStore {
     }
     rating.updatedAt = at;
     return rating;
+  }
+
+  /**
+   * Deletes a ticket as an agent does in Zendesk (a soft delete): its status becomes
+   * `deleted` in an audit at `at` (default now), so the incremental ticket export lists
+   * it again with that status; showing it or its audits answers 404 from then on.
+   */
+  deleteTicket(ticketId: number, options: { authorId?: number; at?: TimeInput } = {}): AuditRecord {
+    const t = this.open(ticketId);
+    const at = options.at === undefined ? this.now() : toUnix(options.at);
+    return this.append(t, at, options.authorId ?? this.defaultAgent(t), 'web', (d) => d.set('status', 'deleted'));
+  }
+
+  /**
+   * Merges `sourceId` into `targetId` as Zendesk does: the source gets a comment "This
+   * request was closed and merged into request #target" and is closed (tag
+   * `closed_by_merge`); the target gets a comment quoting the source's last comment.
+   * Both comments are by the merging agent (default: the target's assignee), public
+   * unless told otherwise, at `at` (default now).
+   */
+  mergeTicket(
+    sourceId: number,
+    targetId: number,
+    options: { authorId?: number; at?: TimeInput; sourceCommentPublic?: boolean; targetCommentPublic?: boolean } = {},
+  ): { source: AuditRecord; target: AuditRecord } {
+    if (sourceId === targetId) throw new Error('emulator: a ticket cannot be merged into itself');
+    const source = this.open(sourceId);
+    const target = this.open(targetId);
+    const authorId = options.authorId ?? this.defaultAgent(target);
+    const at = options.at === undefined ? this.now() : toUnix(options.at);
+    const lastComment = [...source.audits].reverse().flatMap((a) => [...a.events].reverse()).find((e) => e.type === 'Comment');
+    const quoted = lastComment?.type === 'Comment' ? lastComment.body : '';
+    const sourceAudit = this.append(source, at, authorId, 'web', (d) =>
+      d.comment(authorId, options.sourceCommentPublic ?? true, `This request was closed and merged into request #${target.id} "${target.subject}".`).set('status', 'closed'),
+    );
+    if (!source.tags.includes('closed_by_merge')) source.tags.push('closed_by_merge');
+    const targetAudit = this.append(target, at, authorId, 'web', (d) =>
+      d.comment(
+        authorId,
+        options.targetCommentPublic ?? true,
+        `Request #${source.id} "${source.subject}" was closed and merged into this request. Last comment in request #${source.id}:\n\n${quoted}`,
+      ),
+    );
+    return { source: sourceAudit, target: targetAudit };
   }
 
   /** A new ticket from an end user (default: the first end user, by email). */

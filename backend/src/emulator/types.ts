@@ -7,7 +7,8 @@
  */
 export type Unix = number;
 export type Role = 'end-user' | 'agent' | 'admin';
-export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+/** `deleted`: soft-deleted (EmulatorStore.deleteTicket); the incremental export still lists it, with that status. */
+export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed' | 'deleted';
 export type Channel = 'email' | 'web' | 'api' | 'voice';
 export type FieldValue = string | number | null;
 

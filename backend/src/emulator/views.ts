@@ -165,7 +165,7 @@ export function ticketJson(base: string, subdomain: string, t: TicketRecord, s: 
     custom_fields: custom,
     satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment, reason: rating.reason } : { score: 'unoffered' },
     sharing_agreement_ids: [],
-    custom_status_id: 360000220000 + ['new', 'open', 'pending', 'hold', 'solved', 'closed'].indexOf(s.status),
+    custom_status_id: s.status === 'deleted' ? null : 360000220000 + ['new', 'open', 'pending', 'hold', 'solved', 'closed'].indexOf(s.status),
     fields: custom,
     followup_ids: [],
     ticket_form_id: 360000445566,

@@ -126,8 +126,9 @@ export const childEventSchema = z
     via: z.unknown().optional(),
   })
   .superRefine((e, ctx) => {
-    if (e.event_type === 'Comment' && (e.author_id === undefined || e.public === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'Comment event needs author_id and public' });
+    // The sync stores both kinds as comments (mappers.rowsFromTicketEvents), author and visibility required.
+    if ((e.event_type === 'Comment' || e.event_type === 'VoiceComment') && (e.author_id === undefined || e.public === undefined)) {
+      ctx.addIssue({ code: 'custom', message: `${e.event_type} event needs author_id and public` });
     }
   });
 export type HelpdeskChildEvent = z.infer<typeof childEventSchema>;

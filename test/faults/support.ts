@@ -1,0 +1,78 @@
+/**
+ * Shared set-up of the fault suites: a SyncService against the emulator like
+ * test/sync/harness.ts's, but with the client's retries, timeout and (recorded,
+ * instant) sleep chosen per run, and request hooks that fire on the n-th matching
+ * request so a fault lands in the middle of a stream rather than on its first page.
+ */
+import { ensureAccount } from '../../backend/src/accounts/repository.js';
+import type { Db } from '../../backend/src/db/database.js';
+import type { Dataset, Emulator, HookResult, LoggedRequest } from '../../backend/src/emulator/index.js';
+import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
+import { settingsFor } from '../../backend/src/settings/service.js';
+import { silentLogger } from '../../backend/src/shared/logger.js';
+import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
+import { backfillStart, EMAIL, SETTINGS_DEFAULTS, TOKEN } from '../sync/harness.js';
+
+export interface FaultHarness {
+  service: SyncService;
+  accountId: number;
+  /** every backoff / Retry-After wait the client asked for, in ms (none is slept) */
+  sleeps: number[];
+  sync(): Promise<SyncResult>;
+}
+
+export async function faultHarness(
+  db: Db,
+  kind: 'pglite' | 'postgres',
+  emu: Emulator,
+  dataset: Dataset,
+  options: { maxRetries?: number; timeoutMs?: number } = {},
+): Promise<FaultHarness> {
+  const account = await ensureAccount(db, 'demo', emu.url);
+  const sleeps: number[] = [];
+  const service = new SyncService({
+    db,
+    dbKind: kind,
+    logger: silentLogger,
+    clientFor: (acc, onRequest) =>
+      new HelpdeskClient({
+        baseUrl: acc.base_url,
+        auth: { kind: 'token', email: EMAIL, token: TOKEN },
+        logger: silentLogger,
+        onRequest,
+        maxRetries: options.maxRetries ?? 0,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        sleep: async (ms) => void sleeps.push(ms),
+      }),
+    settingsFor: (accountId) => settingsFor(db, accountId, SETTINGS_DEFAULTS),
+    backfillStart: () => backfillStart(dataset),
+  });
+  return { service, accountId: account.id, sleeps, sync: () => service.syncAccount(account.id, { trigger: 'fault-test' }) };
+}
+
+/**
+ * A hook that lets the first `skip` requests whose path includes `path` through, then
+ * gives the next `times` of them to `fault` (its result answers the request; it may
+ * also wait, to be slow). Returns the hook and the requests it faulted.
+ */
+export function midStream(
+  path: string,
+  skip: number,
+  times: number,
+  fault: (request: LoggedRequest) => HookResult | Promise<HookResult>,
+): { hook: (request: LoggedRequest) => Promise<HookResult>; faulted: number[] } {
+  let seen = 0;
+  const faulted: number[] = [];
+  return {
+    faulted,
+    hook: async (request) => {
+      if (!request.path.includes(path)) return undefined;
+      seen += 1;
+      if (seen <= skip || seen > skip + times) return undefined;
+      faulted.push(request.n);
+      return fault(request);
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
