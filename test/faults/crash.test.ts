@@ -24,8 +24,8 @@ import { migrateToLatest } from '../../backend/src/db/migrate.js';
 import { migrations } from '../../backend/src/db/migrations/index.js';
 import { CES_FIELD_ID, NPS_FIELD_ID, type Emulator } from '../../backend/src/emulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { backfillStart, countRows, createPostgresSchema, dumpDatabase, EMAIL, seeded, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
-import { faultHarness, sleep } from './support.js';
+import { backfillStart, countRows, createPostgresSchema, EMAIL, seeded, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
+import { dump, faultHarness, sleep } from './support.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -102,7 +102,7 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
     target = await createPostgresSchema();
     clean = await createTestDatabase();
     expect((await (await faultHarness(clean.db, clean.kind, emu, dataset)).sync()).status).toBe('succeeded');
-    reference = await dumpDatabase(clean.db);
+    reference = await dump(clean.db);
   });
   afterAll(async () => {
     await target?.drop();
@@ -194,7 +194,7 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
     // the run the kill cut short (if the start-up sync had not finished yet) is closed as interrupted
     expect(runs.filter((r) => r.status === 'running')).toEqual([]);
     const interrupted = runs.filter((r) => r.error?.startsWith('interrupted')).length;
-    expect(await dumpDatabase(target.db)).toEqual(reference);
+    expect(await dump(target.db)).toEqual(reference);
     expect(await countRows(target.db, 'ticket_facts_dirty')).toBe(0);
     console.log(
       `[crash] webhook burst: ${posted} posted, ${accepted} accepted, kill -9 after ${killAfter} accepted (${refused} refused after it), ` +

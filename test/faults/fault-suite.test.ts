@@ -22,8 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, RewriteSpec } from '../../backend/src/emulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { generateDataset } from '../../backend/src/emulator/index.js';
-import { countRows, dumpDatabase, NOW, startTestEmulator } from '../sync/harness.js';
-import { faultHarness, midStream, sleep } from './support.js';
+import { countRows, NOW, startTestEmulator } from '../sync/harness.js';
+import { dump, faultHarness, midStream, sleep } from './support.js';
 
 const PAGE = 20;
 /** a third of harness.smallDataset (same seed and "now"): the file runs ~40 syncs and should stay near a minute */
@@ -45,7 +45,7 @@ async function refreshReference() {
   const h = await faultHarness(clean.db, clean.kind, emu, dataset);
   const result = await h.sync();
   expect(result.status, result.error).toBe('succeeded');
-  reference = await dumpDatabase(clean.db);
+  reference = await dump(clean.db);
 }
 
 beforeAll(async () => {
@@ -141,7 +141,7 @@ async function runScenario(s: Scenario) {
   const final = await (await faultHarness(faulted.db, faulted.kind, emu, dataset)).sync();
   expect(final.error).toBeUndefined();
   expect(final.status).toBe('succeeded');
-  expect(await dumpDatabase(faulted.db)).toEqual(reference);
+  expect(await dump(faulted.db)).toEqual(reference);
   survived.push(`${s.name}(${result.status === 'succeeded' ? 'completed' : 'failed cleanly'})`);
 }
 
@@ -367,7 +367,7 @@ describe('the sync under faults', () => {
     // Zendesk answers 404 for a deleted ticket: a webhook for it changes nothing
     const h = await faultHarness(faulted.db, faulted.kind, emu, dataset);
     expect(await h.service.syncTicket(h.accountId, ticketId)).toEqual({ found: false });
-    expect(await dumpDatabase(faulted.db)).toEqual(reference);
+    expect(await dump(faulted.db)).toEqual(reference);
   });
 
   it('a merged ticket: the source closed with a merge note, its last comment quoted on the target', { timeout: 30_000 }, async () => {

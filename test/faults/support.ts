@@ -11,7 +11,7 @@ import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor } from '../../backend/src/settings/service.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
-import { backfillStart, EMAIL, SETTINGS_DEFAULTS, TOKEN } from '../sync/harness.js';
+import { backfillStart, dumpDatabase, EMAIL, SETTINGS_DEFAULTS, TOKEN } from '../sync/harness.js';
 
 export interface FaultHarness {
   service: SyncService;
@@ -76,3 +76,20 @@ export function midStream(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * harness.dumpDatabase, retried: its table list comes from kysely's introspection,
+ * which reads every schema on the server, so on a shared PostgreSQL it fails now and
+ * then with `schema "test_…" does not exist` when another test file drops its schema
+ * at that moment. Nothing of ours is wrong then; asking again is enough.
+ */
+export async function dump(db: Db): Promise<Record<string, string[]>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dumpDatabase(db);
+    } catch (err) {
+      if (attempt >= 5 || !/schema "[^"]+" does not exist|relation "[^"]+" does not exist/.test(String(err))) throw err;
+      await sleep(50 * attempt);
+    }
+  }
+}

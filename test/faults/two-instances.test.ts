@@ -14,8 +14,8 @@ import { createDatabase, type Db } from '../../backend/src/db/database.js';
 import { CES_FIELD_ID, NPS_FIELD_ID, type Emulator } from '../../backend/src/emulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { countRows, createPostgresSchema, dumpDatabase, EMAIL, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
-import { faultHarness, sleep } from './support.js';
+import { countRows, createPostgresSchema, EMAIL, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
+import { dump, faultHarness, sleep } from './support.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const dataset = smallDataset();
@@ -35,7 +35,7 @@ describe.skipIf(!DATABASE_URL)('two backend instances on one PostgreSQL schema',
     clean = await createTestDatabase();
     const result = await (await faultHarness(clean.db, clean.kind, emu, dataset)).sync();
     expect(result.status).toBe('succeeded');
-    reference = await dumpDatabase(clean.db);
+    reference = await dump(clean.db);
   });
   afterAll(async () => {
     await second?.destroy();
@@ -70,11 +70,11 @@ describe.skipIf(!DATABASE_URL)('two backend instances on one PostgreSQL schema',
     // one run recorded per round, never two at once
     const runs = await shared.db.selectFrom('sync_runs').select(['status']).execute();
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(await dumpDatabase(second)).toEqual(reference);
+    expect(await dump(second)).toEqual(reference);
     // once the lock is free, either instance syncs
     expect((await b.sync()).status).toBe('succeeded');
     expect((await a.sync()).status).toBe('succeeded');
-    expect(await dumpDatabase(shared.db)).toEqual(reference);
+    expect(await dump(shared.db)).toEqual(reference);
   });
 
   it('two app instances on the database serve the sidebar reads with equal answers', { timeout: 60_000 }, async () => {

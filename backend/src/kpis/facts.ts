@@ -585,29 +585,40 @@ export async function refreshTicketFacts(db: Db, accountId: number, ticketIds: I
 export async function refreshDirtyTicketFacts(db: Db, accountId: number, options: RefreshOptions): Promise<RefreshResult> {
   const batch = options.batchSize ?? DEFAULT_BATCH;
   const result: RefreshResult = { refreshed: 0, mismatches: [] };
-  let ctx: AccountContext | undefined;
-  for (;;) {
-    const hasDirty = await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
-    if (!hasDirty) break;
-    ctx ??= await loadAccountContext(db, accountId);
-    const context = ctx;
-    const r = await db.transaction().execute(async (trx) => {
-      const taken = await sql<{ ticket_id: number }>`
-        delete from ticket_facts_dirty
-        where account_id = ${accountId}
-          and ticket_id in (
-            select ticket_id from ticket_facts_dirty
-            where account_id = ${accountId}
-            order by ticket_id
-            limit ${batch}
-            for update skip locked)
-        returning ticket_id`.execute(trx);
-      const ids = uniqueIds(taken.rows.map((row) => Number(row.ticket_id)));
-      return refreshBatch(trx, accountId, ids, context, options.settings);
-    });
-    if (r.refreshed === 0) break; // every remaining mark is locked by a concurrent refresh
-    result.refreshed += r.refreshed;
-    result.mismatches.push(...r.mismatches);
+  const hasDirty = await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
+  if (hasDirty) {
+    const context = await loadAccountContext(db, accountId);
+    // Keyset walk over the primary key (account_id, ticket_id): each batch starts after
+    // the last ticket taken, so it never rescans the marks earlier batches deleted. When
+    // a pass runs out, one more pass from the start picks up marks added behind it (a
+    // concurrent sync); the drain ends when a pass from the start finds nothing.
+    let after: number | null = null;
+    for (;;) {
+      const from = after;
+      const r = await db.transaction().execute(async (trx) => {
+        const taken = await sql<{ ticket_id: number }>`
+          delete from ticket_facts_dirty
+          where account_id = ${accountId}
+            and ticket_id in (
+              select ticket_id from ticket_facts_dirty
+              where account_id = ${accountId}${from === null ? sql`` : sql` and ticket_id > ${from}`}
+              order by account_id, ticket_id
+              limit ${batch}
+              for update skip locked)
+          returning ticket_id`.execute(trx);
+        const ids = uniqueIds(taken.rows.map((row) => Number(row.ticket_id)));
+        if (ids.length === 0) return null;
+        return { last: ids.at(-1)!, ...(await refreshBatch(trx, accountId, ids, context, options.settings)) };
+      });
+      if (!r) {
+        if (from === null) break; // nothing left, or every remaining mark is locked by a concurrent refresh
+        after = null;
+        continue;
+      }
+      after = r.last;
+      result.refreshed += r.refreshed;
+      result.mismatches.push(...r.mismatches);
+    }
   }
   options.logger.debug({ accountId, refreshed: result.refreshed, mismatches: result.mismatches.length }, 'dirty ticket facts refreshed');
   return result;

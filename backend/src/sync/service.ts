@@ -155,6 +155,13 @@ export class SyncService {
       await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field']);
       await markTicketsDirty(trx, a, [ticketId]);
     });
+    // Before the account's first complete sync, the facts would be computed without its
+    // schedules and agents (an agent's reply would count as an end user's, business
+    // minutes would be null), and nothing would recompute them later: the bulk sync finds
+    // the rows this call wrote unchanged and does not mark the ticket again. So the
+    // ticket stays marked, and the first sync's refresh computes its facts.
+    const synced = await db.selectFrom('sync_runs').select('id').where('account_id', '=', account.id).where('status', '=', 'succeeded').limit(1).executeTakeFirst();
+    if (!synced) return { found: true };
     const settings = await this.deps.settingsFor(account.id);
     const facts = await refreshTicketFacts(db, account.id, [ticketId], { settings, logger: this.deps.logger });
     this.warnMismatches(account.id, facts.mismatches);

@@ -5,6 +5,7 @@
  * take values the helpdesk returned (the incremental exports leave out the last
  * minute, and their cursors already account for that).
  */
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { HelpdeskApi, ListPage } from '../helpdesk/api.js';
 import {
@@ -85,20 +86,26 @@ const tickets: Stream = {
         countWritten(ctx, 'tickets', changedTickets.length);
         countWritten(ctx, 'ticket_metric_sets', changedMetrics.length);
         // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
+        // One UPDATE … FROM (VALUES …) per page; the last occurrence of a rating wins.
+        const ratingUpdates = new Map<number, { score: string; updatedAt: string }>();
         for (const t of page.tickets) {
           if (!t.satisfaction_rating?.id) continue;
           const score = ticketRow(ctx.accountId, t).satisfaction_score!;
           if (!['good', 'bad', 'offered'].includes(score)) continue;
-          const res = await trx
-            .updateTable('satisfaction_ratings')
-            .set({ score, updated_at: t.updated_at })
-            .where('account_id', '=', ctx.accountId)
-            .where('id', '=', t.satisfaction_rating.id)
-            .where('score', '!=', score)
-            .executeTakeFirst();
-          countWritten(ctx, 'satisfaction_ratings', Number(res.numUpdatedRows));
+          ratingUpdates.set(t.satisfaction_rating.id, { score, updatedAt: String(t.updated_at) });
         }
-        await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id)]);
+        const changedRatings: number[] = [];
+        if (ratingUpdates.size) {
+          const values = sql.join([...ratingUpdates].map(([id, u]) => sql`(${id}::bigint, ${u.score}::text, ${u.updatedAt}::timestamptz)`));
+          const res = await sql<{ ticket_id: number }>`
+            update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
+            from (values ${values}) v(id, score, updated_at)
+            where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
+            returning r.ticket_id`.execute(trx);
+          countWritten(ctx, 'satisfaction_ratings', res.rows.length);
+          changedRatings.push(...res.rows.map((r) => Number(r.ticket_id)));
+        }
+        await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id), ...changedRatings]);
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
       });
       items += page.tickets.length;
