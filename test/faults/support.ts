@@ -77,19 +77,5 @@ export function midStream(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * harness.dumpDatabase, retried: its table list comes from kysely's introspection,
- * which reads every schema on the server, so on a shared PostgreSQL it fails now and
- * then with `schema "test_…" does not exist` when another test file drops its schema
- * at that moment. Nothing of ours is wrong then; asking again is enough.
- */
-export async function dump(db: Db): Promise<Record<string, string[]>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await dumpDatabase(db);
-    } catch (err) {
-      if (attempt >= 5 || !/schema "[^"]+" does not exist|relation "[^"]+" does not exist/.test(String(err))) throw err;
-      await sleep(50 * attempt);
-    }
-  }
-}
+/** The canonical dump of the database's own schema (harness.dumpDatabase). */
+export const dump = (db: Db): Promise<Record<string, string[]>> => dumpDatabase(db);

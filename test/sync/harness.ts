@@ -70,10 +70,14 @@ async function admin(url: string, query: string): Promise<void> {
   }
 }
 
-/** The data tables of the database's current schema (introspection lists every schema on PostgreSQL). */
+/**
+ * The data tables of the database's current schema only: kysely's introspection reads
+ * every schema on the server, and fails when another test file drops its own meanwhile.
+ */
 async function ownTables(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return (await db.introspection.getTables()).filter((t) => t.schema === rows[0]!.schema && !t.name.startsWith('kysely_')).map((t) => t.name).sort();
+  const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by 1`.execute(db);
+  return rows.map((r) => r.name);
 }
 
 

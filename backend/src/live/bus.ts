@@ -48,8 +48,20 @@ export async function createPostgresBus(url: string, logger: Logger): Promise<Li
   let listener: pg.Client | undefined;
   let closed = false;
 
-  const listen = async () => {
+  // One listening connection at a time. A lost connection may emit several errors
+  // (and 'end'); only the first schedules a reconnect, which retries with backoff
+  // until the server is back, so live updates never stop for good nor arrive twice.
+  const connect = async (): Promise<pg.Client> => {
     const client = new pg.Client({ connectionString: url });
+    let lost = false;
+    const onLost = () => {
+      if (lost || closed) return;
+      lost = true;
+      if (listener === client) listener = undefined;
+      client.end().catch(() => undefined);
+      logger.warn('live-update listener lost its connection; reconnecting');
+      reconnect(1000);
+    };
     client.on('notification', (n) => {
       try {
         void local.publish(JSON.parse(n.payload ?? '') as KpisChanged);
@@ -57,16 +69,31 @@ export async function createPostgresBus(url: string, logger: Logger): Promise<Li
         logger.warn('ignored a malformed live-update notification');
       }
     });
-    client.on('error', () => {
-      if (closed) return;
-      logger.warn('live-update listener lost its connection; reconnecting');
-      setTimeout(() => void listen().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    await client.query(`listen ${CHANNEL}`);
-    listener = client;
+    client.on('error', onLost);
+    client.on('end', onLost);
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch (err) {
+      lost = true; // this attempt failed as a whole: the caller decides about retrying
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return client;
   };
-  await listen();
+  const reconnect = (delayMs: number) => {
+    setTimeout(() => {
+      if (closed) return;
+      connect().then(
+        (client) => {
+          if (closed) void client.end().catch(() => undefined);
+          else listener = client;
+        },
+        () => reconnect(Math.min(delayMs * 2, 30_000)),
+      );
+    }, delayMs).unref();
+  };
+  listener = await connect();
 
   return {
     async publish(m) {
