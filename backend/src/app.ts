@@ -18,6 +18,7 @@ import { HelpdeskClient, type HelpdeskAuth } from './helpdesk/client.js';
 import type { HelpdeskUser } from './helpdesk/schemas.js';
 import { healthRoutes } from './http/routes/health.js';
 import { kpiRoutes } from './http/routes/kpis.js';
+import { KpiCache } from './kpis/cache.js';
 import { pageRoutes } from './http/routes/pages.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { settingsRoutes } from './http/routes/settings.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   settingsFor?: (accountId: number) => Promise<KpiSettings>;
   /** Validates and stores a settings update; default: settings/service.ts. */
   updateSettings?: (accountId: number, input: unknown) => Promise<KpiSettings>;
+  /** The cache of the sidebar's aggregates (kpis/cache.ts); default: one on `bus`; null: none. */
+  kpiCache?: KpiCache | null;
   /** The clock behind default windows ("the last 30 days up to now"). */
   now?: () => Date;
   /** Rate limits (http/security.ts); default 1200/min per account, 300/min per IP. */
@@ -94,7 +97,14 @@ export function createApp(deps: AppDeps): Express {
   const { config, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const settingsFor = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
-  const updateSettings = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
+  const kpiCache = deps.kpiCache === undefined ? new KpiCache(deps.bus) : deps.kpiCache;
+  const storeUpdate = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
+  // Targets shape the cached answers: a settings change drops the account's entries.
+  const updateSettings = async (accountId: number, input: unknown) => {
+    const stored = await storeUpdate(accountId, input);
+    kpiCache?.invalidate(accountId);
+    return stored;
+  };
   const summaryFor = deps.summaryFor ?? cachedSummary(async (accountId) => teamSummary(db, accountId, await settingsFor(accountId), now()));
   const cipher = deps.credentialCipher ?? (config.encryptionKey ? createCredentialCipher(config.encryptionKey) : undefined);
   const whoAmI =
@@ -149,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(requireReadyAccount);
   api.use(syncRoutes({ db, sync: deps.sync, logger }));
-  api.use(kpiRoutes({ db, settingsFor, now }));
+  api.use(kpiRoutes({ db, settingsFor, now, ...(kpiCache ? { cache: kpiCache } : {}) }));
   api.use(ticketRoutes({ db, now }));
   api.use(settingsRoutes({ settingsFor, updateSettings }));
   for (const router of deps.authenticatedRoutes ?? []) api.use(router);

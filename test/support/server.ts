@@ -50,6 +50,11 @@ export async function startTestServer(options: {
   logger?: Logger;
   /** Further createApp deps (rate limits, whoAmI, …). */
   appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now'>>;
+  /**
+   * Keep the app's KPI cache (off by default here: most tests write rows straight into
+   * the database, past the live updates that invalidate it).
+   */
+  kpiCache?: boolean;
 }): Promise<TestServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicKeyPem = await exportSPKI(publicKey);
@@ -101,6 +106,7 @@ export async function startTestServer(options: {
     verifier,
     accountId: account.id,
     authenticatedRoutes: options.authenticatedRoutes?.({ db, config }) ?? [],
+    ...(options.kpiCache ? {} : { kpiCache: null }),
     ...(options.appDistDir ? { appDistDir: options.appDistDir } : {}),
   });
   const server = app.listen(0, '127.0.0.1');

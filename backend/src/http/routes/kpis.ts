@@ -28,12 +28,15 @@ import {
 } from '../../kpis/service.js';
 import { canSeeEveryAgent, sessionOf } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
+import type { KpiCache } from '../../kpis/cache.js';
 import { idParam, parseOrThrow, resolveWindow, windowQuery } from '../validation.js';
 
 export interface KpiRouteDeps {
   db: Db;
   settingsFor(accountId: number): Promise<KpiSettings>;
   now?: () => Date;
+  /** Caches the team's and one agent's figures (what every sidebar asks for). */
+  cache?: KpiCache;
 }
 
 const agentParams = z.object({ agentId: idParam });
@@ -54,6 +57,8 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
   const router = Router();
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
+  const cached = <T>(accountId: number, key: string, load: () => Promise<T>) => (deps.cache ? deps.cache.get(accountId, key, load) : load());
+  const windowKey = (q: KpiQuery) => `${q.from.toISOString()}|${q.to.toISOString()}|${q.groupId ?? ''}`;
 
   /** Parses the window query; returns the KpiQuery plus the other parsed params. */
   function windowOf<S extends typeof windowQuery>(schema: S, query: unknown, accountId: number) {
@@ -77,7 +82,8 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
   router.get('/kpis/team', async (req, res) => {
     const ctx = await context(res);
     const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
-    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team: await teamKpis(db, q, ctx.settings) });
+    const team = await cached(q.accountId, `team|${windowKey(q)}`, () => teamKpis(db, q, ctx.settings));
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team });
   });
 
   router.get('/kpis/agents', async (req, res) => {
@@ -104,7 +110,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     const ctx = await context(res);
     const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
     mayRead(ctx, agentId);
-    const result = await agentKpis(db, q, agentId, ctx.settings);
+    const result = await cached(q.accountId, `agent|${agentId}|${windowKey(q)}`, () => agentKpis(db, q, agentId, ctx.settings));
     if (!result) throw ApiError.notFound(`Unknown agent ${agentId}`);
     res.json(result);
   });
