@@ -192,6 +192,12 @@ async function main() {
   let seed = 12345;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
 
+  // The sidebar asks for the last 30 days up to the next whole minute (app/src/features/windows.ts),
+  // so every sidebar in that minute asks the same question — as here.
+  const window30 = () => {
+    const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
+    return `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
+  };
   const fire = () => {
     const r = rand();
     const a = Math.floor(rand() * agents.length);
@@ -204,11 +210,11 @@ async function main() {
       token = agentTokens[a]!;
     } else if (r < 0.85) {
       route = 'kpis/agents/:id';
-      path = `/api/v1/kpis/agents/${agents[a]!.id}`;
+      path = `/api/v1/kpis/agents/${agents[a]!.id}?${window30()}`;
       token = agentTokens[a]!;
     } else {
       route = 'kpis/team';
-      path = '/api/v1/kpis/team';
+      path = `/api/v1/kpis/team?${window30()}`;
       token = adminToken;
     }
     const stats = perRoute.get(route) ?? { n: 0, errors: 0, ms: [] };
