@@ -6,7 +6,8 @@
  * `maxSeconds`. Latency is from sending a request to its body read; the table shows
  * p50 / p99 and the rate actually achieved. Routes are the sidebar's:
  * `/api/v1/tickets/:id/kpis`, `/api/v1/kpis/agents/:id` (last 30 days) and
- * `/api/v1/kpis/team` (last 30 days).
+ * `/api/v1/kpis/team` (last 30 days, minute-rounded as the app asks, so the KPI cache
+ * answers repeats; the first request per agent and window computes).
  */
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -164,10 +165,14 @@ export async function runApiLatency(
     const { sessionToken } = await issueSession(SESSION_SECRET, { accountId, subdomain, userId: 1000, role: 'admin' });
     const headers = { authorization: `Bearer ${sessionToken}` };
     const load = { rps: options.rps ?? 500, requests: options.requests ?? 1000, maxSeconds: options.maxSeconds ?? 15, headers };
+    // The sidebar's question: the last 30 days up to the next whole minute (app/src/features/windows.ts),
+    // the same for every sidebar within that minute, so the app's KPI cache answers repeats.
+    const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
+    const window30 = `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
     const routes: Array<[string, (i: number) => string]> = [
       ['GET /api/v1/tickets/:id/kpis', (i) => `/api/v1/tickets/${1 + ((i * 7919) % tickets)}/kpis`],
-      ['GET /api/v1/kpis/agents/:id', (i) => `/api/v1/kpis/agents/${1000 + ((i * 37) % 200)}`],
-      ['GET /api/v1/kpis/team', () => '/api/v1/kpis/team'],
+      ['GET /api/v1/kpis/agents/:id', (i) => `/api/v1/kpis/agents/${1000 + ((i * 37) % 200)}?${window30}`],
+      ['GET /api/v1/kpis/team', () => `/api/v1/kpis/team?${window30}`],
     ];
     const results: LoadResult[] = [];
     for (const [route, pathFor] of routes) {
