@@ -51,6 +51,20 @@ function start(script: string, env: Record<string, string>): { child: ChildProce
   return { child, stderr: () => stderr, exited };
 }
 
+/**
+ * Waits for a spawned backend to answer its health check; fails at once, with the
+ * backend's stderr, if it exits first (a start-up error, not a slow start).
+ */
+async function waitForListening(proc: ReturnType<typeof start>, what: string, ms: number, health: () => Promise<true | undefined>): Promise<void> {
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void proc.exited.then((e) => (exit = e));
+  await waitFor(what, ms, async () => {
+    if (exit) return exit;
+    return health();
+  });
+  if (exit) throw new Error(`the backend exited (code ${exit.code}, signal ${exit.signal}) before listening:\n${proc.stderr()}`);
+}
+
 /** tsx runs the script in a child of its own: the whole group gets the signal. */
 const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => process.kill(-child.pid!, signal);
 
@@ -110,7 +124,7 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
     await emu?.close();
   });
 
-  it('restarted, its start-up sync ends with the data of one clean sync', { timeout: 120_000 }, async () => {
+  it('restarted, its start-up sync ends with the data of one clean sync', { timeout: 300_000 }, async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = {
@@ -130,7 +144,7 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
     };
     const health = () => fetch(`${base}/api/v1/health`).then((r) => (r.ok ? true : undefined));
     const first = start('backend/src/main.ts', env);
-    await waitFor('the backend to listen', 60_000, health);
+    await waitForListening(first, 'the backend to listen', 120_000, health);
 
     // The burst: signed webhooks for the changed tickets, 6 at a time, at most 250 posts
     // or 20 s; kill -9 after a seeded number of them were accepted.
@@ -178,7 +192,8 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
 
     // Restart: the start-up sync resumes from the committed cursors.
     const second = start('backend/src/main.ts', env);
-    await waitFor('the backend to listen again', 60_000, health);
+    // Generous: on CI this start competes with the rest of the suite for two cores.
+    await waitForListening(second, 'the backend to listen again', 120_000, health);
     const lastBefore = before.at(-1)?.id ?? 0;
     const run = await waitFor('the start-up sync after the restart', 90_000, async () => {
       const r = await target.db.selectFrom('sync_runs').select(['id', 'status', 'error']).where('id', '>', lastBefore).orderBy('id', 'desc').executeTakeFirst();
