@@ -1,5 +1,5 @@
 /**
- * Child process of crash.test.ts: migrates DATABASE_URL (its search_path names the
+ * Child process of crash.pg.test.ts: migrates DATABASE_URL (its search_path names the
  * schema) with the real migrations, except that the last one, after its real `up`,
  * keeps its transaction open (short pg_sleep statements, up to 60 s) and says so on
  * stderr, so the parent can look at the half-done migration from outside and then

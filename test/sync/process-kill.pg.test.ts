@@ -76,7 +76,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-describe.skipIf(!DATABASE_URL)('npm run sync as a process (PostgreSQL)', () => {
+describe('npm run sync as a process (PostgreSQL)', () => {
   const env = () => ({
     ZENDESK_URL: emu.url,
     ZENDESK_SUBDOMAIN: 'demo',

@@ -1,5 +1,5 @@
 /**
- * Issue 5, "Crash safety", the parts test/sync/process-kill.test.ts does not cover:
+ * Issue 5, "Crash safety", the parts test/sync/process-kill.pg.test.ts does not cover:
  *
  * - kill -9 of the backend (`node tsx backend/src/main.ts`, pointed at the emulator)
  *   in the middle of a burst of signed webhooks, while its start-up sync runs too;
@@ -10,7 +10,7 @@
  *   half-done migration is visible, and after the kill nothing of it is left;
  *   migrating again succeeds.
  *
- * PostgreSQL only, like process-kill.test.ts (a PGlite child process takes 5–15 s to
+ * PostgreSQL only, like process-kill.pg.test.ts (a PGlite child process takes 5–15 s to
  * open its database, and PGlite has no server to look at the transaction from).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -100,7 +100,7 @@ function killAll() {
 }
 afterAll(killAll);
 
-describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (PostgreSQL)', () => {
+describe('kill -9 of the backend during a webhook burst (PostgreSQL)', () => {
   let emu: Emulator;
   let target: Awaited<ReturnType<typeof createPostgresSchema>>;
   let clean: TestDatabase;
@@ -218,7 +218,7 @@ describe.skipIf(!DATABASE_URL)('kill -9 of the backend during a webhook burst (P
   });
 });
 
-describe.skipIf(!DATABASE_URL)('kill -9 during a migration (PostgreSQL)', () => {
+describe('kill -9 during a migration (PostgreSQL)', () => {
   let name: string;
   let admin: pg.Client;
   /** the child's server session, while it may still hold the migration's locks */

@@ -20,7 +20,7 @@ import { dump, faultHarness, sleep } from './support.js';
 const DATABASE_URL = process.env.DATABASE_URL;
 const dataset = smallDataset();
 
-describe.skipIf(!DATABASE_URL)('two backend instances on one PostgreSQL schema', () => {
+describe('two backend instances on one PostgreSQL schema', () => {
   let emu: Emulator;
   let shared: Awaited<ReturnType<typeof createPostgresSchema>>;
   /** a second pool on the same schema */
