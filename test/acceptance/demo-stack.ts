@@ -7,13 +7,11 @@
  */
 import pino from 'pino';
 import { CES_FIELD_ID, NPS_FIELD_ID, generateDataset, type Dataset, type Emulator } from '../../backend/src/emulator/index.js';
-import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor } from '../../backend/src/settings/service.js';
-import { silentLogger } from '../../backend/src/shared/logger.js';
 import type { SyncResult } from '../../backend/src/sync/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { EMAIL, NOW, SETTINGS_DEFAULTS, TOKEN, backfillStart, startTestEmulator } from '../sync/harness.js';
+import { EMAIL, NOW, SETTINGS_DEFAULTS, TOKEN, backfillStart, emulatorClient, startTestEmulator } from '../sync/harness.js';
 
 export interface LoggedWarning {
   level: number;
@@ -50,17 +48,9 @@ export async function startDemoStack(options: { tickets: number; seed?: number; 
     logger,
     syncDeps: {
       logger,
-      clientFor: (acc, onRequest) =>
-        new HelpdeskClient({
-          baseUrl: acc.base_url,
-          auth: { kind: 'token', email: EMAIL, token: TOKEN },
-          logger: silentLogger,
-          onRequest,
-          // as in production, a transient network error (a reused keep-alive socket the
-          // emulator just closed, under a loaded CI box) is retried; no real sleeping
-          maxRetries: 2,
-          sleep: async () => undefined,
-        }),
+      // as in production, a transient network error (a reused keep-alive socket the
+      // emulator just closed, under a loaded CI box) is retried; no real sleeping
+      clientFor: (acc, onRequest) => emulatorClient(acc.base_url, onRequest, { maxRetries: 2 }),
       settingsFor: (accountId) => settingsFor(tdb.db, accountId, SETTINGS_DEFAULTS),
       backfillStart: () => backfillStart(dataset),
     },

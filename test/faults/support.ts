@@ -4,14 +4,10 @@
  * instant) sleep chosen per run, and request hooks that fire on the n-th matching
  * request so a fault lands in the middle of a stream rather than on its first page.
  */
-import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
 import type { Dataset, Emulator, HookResult, LoggedRequest } from '../../backend/src/emulator/index.js';
-import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
-import { settingsFor } from '../../backend/src/settings/service.js';
-import { silentLogger } from '../../backend/src/shared/logger.js';
-import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
-import { backfillStart, dumpDatabase, EMAIL, SETTINGS_DEFAULTS, TOKEN } from '../sync/harness.js';
+import type { SyncResult, SyncService } from '../../backend/src/sync/service.js';
+import { dumpDatabase, syncHarness } from '../sync/harness.js';
 
 export interface FaultHarness {
   service: SyncService;
@@ -28,26 +24,13 @@ export async function faultHarness(
   dataset: Dataset,
   options: { maxRetries?: number; timeoutMs?: number } = {},
 ): Promise<FaultHarness> {
-  const account = await ensureAccount(db, 'demo', emu.url);
   const sleeps: number[] = [];
-  const service = new SyncService({
-    db,
-    dbKind: kind,
-    logger: silentLogger,
-    clientFor: (acc, onRequest) =>
-      new HelpdeskClient({
-        baseUrl: acc.base_url,
-        auth: { kind: 'token', email: EMAIL, token: TOKEN },
-        logger: silentLogger,
-        onRequest,
-        maxRetries: options.maxRetries ?? 0,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        sleep: async (ms) => void sleeps.push(ms),
-      }),
-    settingsFor: (accountId) => settingsFor(db, accountId, SETTINGS_DEFAULTS),
-    backfillStart: () => backfillStart(dataset),
+  const harness = await syncHarness(db, kind, emu, dataset, {
+    maxRetries: options.maxRetries ?? 0,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    sleep: async (ms) => void sleeps.push(ms),
   });
-  return { service, accountId: account.id, sleeps, sync: () => service.syncAccount(account.id, { trigger: 'fault-test' }) };
+  return { ...harness, sleeps, sync: () => harness.service.syncAccount(harness.accountId, { trigger: 'fault-test' }) };
 }
 
 /**

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../backend/src/emulator/index.js';
-import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { createAppNotifier } from '../../backend/src/live/app-notifier.js';
 import { silentLogger, type Logger } from '../../backend/src/shared/logger.js';
-import { EMAIL, TOKEN, smallDataset, startTestEmulator } from '../sync/harness.js';
+import { emulatorClient, smallDataset, startTestEmulator } from '../sync/harness.js';
 
 const APP_ID = 375;
 let emu: Emulator;
@@ -18,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.close());
 
-const client = () => new HelpdeskClient({ baseUrl: emu.url, auth: { kind: 'token', email: EMAIL, token: TOKEN }, logger: silentLogger, maxRetries: 0 });
+const client = () => emulatorClient(emu.url, () => undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = () => new Date().toISOString();
 

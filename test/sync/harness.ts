@@ -38,22 +38,40 @@ export interface Harness {
   sync(): Promise<SyncResult>;
 }
 
-/** A SyncService for the emulator's account; no retries unless asked, and no real sleeping. */
-export async function syncHarness(db: Db, kind: 'pglite' | 'postgres', emu: Emulator, dataset: Dataset, options: { maxRetries?: number; logger?: Logger } = {}): Promise<Harness> {
+/** How a test's helpdesk client behaves: no retries unless asked, and no real sleeping. */
+export interface TestClientOptions {
+  maxRetries?: number;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The real HelpdeskClient against the emulator, with the emulator's credentials. */
+export function emulatorClient(baseUrl: string, onRequest: () => void, options: TestClientOptions = {}): HelpdeskClient {
+  return new HelpdeskClient({
+    baseUrl,
+    auth: { kind: 'token', email: EMAIL, token: TOKEN },
+    logger: silentLogger,
+    onRequest,
+    maxRetries: options.maxRetries ?? 0,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    sleep: options.sleep ?? (async () => undefined),
+  });
+}
+
+/** A SyncService for the emulator's account. */
+export async function syncHarness(
+  db: Db,
+  kind: 'pglite' | 'postgres',
+  emu: Emulator,
+  dataset: Dataset,
+  options: TestClientOptions & { logger?: Logger } = {},
+): Promise<Harness> {
   const account = await ensureAccount(db, 'demo', emu.url);
   const service = new SyncService({
     db,
     dbKind: kind,
     logger: options.logger ?? silentLogger,
-    clientFor: (acc, onRequest) =>
-      new HelpdeskClient({
-        baseUrl: acc.base_url,
-        auth: { kind: 'token', email: EMAIL, token: TOKEN },
-        logger: silentLogger,
-        onRequest,
-        maxRetries: options.maxRetries ?? 0,
-        sleep: async () => undefined,
-      }),
+    clientFor: (acc, onRequest) => emulatorClient(acc.base_url, onRequest, options),
     settingsFor: (accountId) => settingsFor(db, accountId, SETTINGS_DEFAULTS),
     backfillStart: () => backfillStart(dataset),
   });
