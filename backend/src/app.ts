@@ -96,13 +96,18 @@ const requireReadyAccount: express.RequestHandler = (_req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const settingsFor = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
   const kpiCache = deps.kpiCache === undefined ? new KpiCache(deps.bus) : deps.kpiCache;
+  const loadSettings = deps.settingsFor ?? ((accountId: number) => storedSettingsFor(db, accountId, config.settingsDefaults));
+  // Every authenticated request reads the account's settings: cached beside the figures.
+  const settingsFor = (accountId: number) => (kpiCache ? kpiCache.get(accountId, 'settings', () => loadSettings(accountId)) : loadSettings(accountId));
   const storeUpdate = deps.updateSettings ?? ((accountId: number, input: unknown) => storeSettings(db, accountId, input, config.settingsDefaults));
-  // Targets shape the cached answers: a settings change drops the account's entries.
+  // Settings (targets) shape every answer: a change is a live update for the account, so
+  // every instance's cache drops its entries and open sidebars refetch; this instance's
+  // cache is dropped at once, before the notification comes round.
   const updateSettings = async (accountId: number, input: unknown) => {
     const stored = await storeUpdate(accountId, input);
     kpiCache?.invalidate(accountId);
+    await deps.bus.publish({ accountId, ticketIds: null, at: now().toISOString() });
     return stored;
   };
   const summaryFor = deps.summaryFor ?? cachedSummary(async (accountId) => teamSummary(db, accountId, await settingsFor(accountId), now()));
