@@ -6,18 +6,23 @@ import { migrations } from './migrations/index.js';
  * The migration bookkeeping tables live in the connection's current schema: left to
  * itself the Migrator looks for them in every schema, so two databases sharing one
  * server through different schemas (the test suite does that) would see each other's.
+ *
+ * The Migrator's check for its own tables still lists every schema of the server, so a
+ * schema someone else drops at that moment fails the run with `schema "x" does not
+ * exist`. That is not our failure: the run (one transaction, nothing applied) is tried
+ * again, a few times.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: rows[0]!.schema,
-  });
-  const result = await migrator.migrateToLatest();
-  if (result.error) {
+  const ownSchema = rows[0]!.schema;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: ownSchema });
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest();
+    if (!result.error) return result;
+    const message = result.error instanceof Error ? result.error.message : String(result.error);
+    const vanished = /^schema "([^"]+)" does not exist$/.exec(message)?.[1];
+    if (vanished !== undefined && vanished !== ownSchema && attempt < 5) continue;
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
+    throw new Error(`Migration ${failed} failed: ${message}`);
   }
-  return result;
 }
