@@ -7,14 +7,16 @@
  * then the real Express app (createApp) on a random loopback port. It then drives the
  * sidebar's routes with valid session tokens at a fixed arrival rate (open loop: a
  * request is due every 1/rps s whatever the answers do; at most `--concurrency` in
- * flight, a due request over that cap is counted as "not sent"):
+ * flight, a due request over that cap is counted as "not sent"). The generator is a
+ * separate process (generator.ts), as a real client would be:
  *
  *   60 %  GET /api/v1/tickets/:id/kpis       (an agent's token, a random synced ticket)
  *   25 %  GET /api/v1/kpis/agents/:id        (that agent's own token)
  *   15 %  GET /api/v1/kpis/team              (an admin's token)
  *
  * while syncs run back to back: before each, 40 tickets get new activity in the
- * emulator, so every sync has pages to write and facts to refresh. It prints requests
+ * emulator, so every sync has pages to write and facts to refresh, and each sync's live
+ * update drops the cached summaries as in production. It prints requests
  * sent, errors (non-2xx and network), p50/p90/p99/max latency and the achieved rate,
  * and stops by itself: new requests stop at `--seconds`, stragglers get 10 s, and a
  * watchdog ends the process if anything hangs. Exit code 0 only with zero errors.
@@ -22,10 +24,11 @@
  * The per-account API rate limit (1,200/min by default) is raised for the run: this
  * measures throughput, not the limiter (test/security covers that).
  */
-import http from 'node:http';
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../../backend/src/app.js';
@@ -37,10 +40,11 @@ import { CES_FIELD_ID, NPS_FIELD_ID, generateDataset, startEmulator } from '../.
 import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { createHelpdeskTokenVerifier } from '../../backend/src/http/auth/helpdesk-token.js';
 import { issueSession } from '../../backend/src/http/auth/session-token.js';
-import { createInProcessBus } from '../../backend/src/live/bus.js';
+import { createInProcessBus, createPostgresBus, type LiveBus } from '../../backend/src/live/bus.js';
 import { settingsFor } from '../../backend/src/settings/service.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
+import type { GeneratorInput, GeneratorOutput } from './generator.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -100,11 +104,6 @@ async function openDatabase(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; la
   };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function main() {
   const t0 = performance.now();
   const database = await openDatabase();
@@ -124,9 +123,15 @@ async function main() {
   });
   const { db } = database;
   const account = await ensureAccount(db, 'demo', emu.url);
+  // As in bootstrap.ts: a sync that changed data publishes a live update, which drops
+  // this instance's cached summaries (kpis/cache.ts), so the load sees real invalidation.
+  const bus: LiveBus = database.kind === 'postgres' ? await createPostgresBus(process.env.DATABASE_URL!, silentLogger) : createInProcessBus();
   const sync = new SyncService({
     db,
     dbKind: database.kind,
+    onDataChanged: (accountId, changed) => {
+      void bus.publish({ accountId, ticketIds: changed === 'many' ? null : changed, at: new Date().toISOString() }).catch(() => undefined);
+    },
     logger: silentLogger,
     clientFor: (acc, onRequest) => new HelpdeskClient({ baseUrl: acc.base_url, auth: config.helpdesk.auth, logger: silentLogger, onRequest, maxRetries: 2 }),
     settingsFor: (accountId) => settingsFor(db, accountId, config.settingsDefaults),
@@ -144,7 +149,7 @@ async function main() {
     db,
     logger: silentLogger,
     sync,
-    bus: createInProcessBus(),
+    bus,
     verifier: createHelpdeskTokenVerifier({ accountForIssuer: async () => undefined, publicKeyPem: async () => '' }),
     accountId: account.id,
     rateLimits: { perAccount: 10_000_000, perIp: 10_000_000 },
@@ -178,111 +183,40 @@ async function main() {
     }
   })();
 
-  // --- the open-loop generator -------------------------------------------------------
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const total = Math.round(RPS * SECONDS);
-  const latencies = new Float64Array(total);
-  let completed = 0;
-  let sent = 0;
-  let notSent = 0;
-  let inFlight = 0;
-  let networkErrors = 0;
-  const statuses = new Map<string, number>();
-  const perRoute = new Map<string, { n: number; errors: number; ms: number[] }>();
-  let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-
-  // The sidebar asks for the last 30 days up to the next whole minute (app/src/features/windows.ts),
-  // so every sidebar in that minute asks the same question — as here.
-  const window30 = () => {
-    const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
-    return `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
+  // --- the open-loop generator, in its own process ---------------------------------------
+  const generator = fork(fileURLToPath(new URL('./generator.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const input: GeneratorInput = {
+    port,
+    rps: RPS,
+    seconds: SECONDS,
+    concurrency: CONCURRENCY,
+    ticketIds,
+    agents: agents.map((a, i) => ({ id: a.id, token: agentTokens[i]! })),
+    adminToken,
   };
-  const fire = () => {
-    const r = rand();
-    const a = Math.floor(rand() * agents.length);
-    let path: string;
-    let token: string;
-    let route: string;
-    if (r < 0.6) {
-      route = 'tickets/:id/kpis';
-      path = `/api/v1/tickets/${ticketIds[Math.floor(rand() * ticketIds.length)]}/kpis`;
-      token = agentTokens[a]!;
-    } else if (r < 0.85) {
-      route = 'kpis/agents/:id';
-      path = `/api/v1/kpis/agents/${agents[a]!.id}?${window30()}`;
-      token = agentTokens[a]!;
-    } else {
-      route = 'kpis/team';
-      path = `/api/v1/kpis/team?${window30()}`;
-      token = adminToken;
-    }
-    const stats = perRoute.get(route) ?? { n: 0, errors: 0, ms: [] };
-    perRoute.set(route, stats);
-    stats.n += 1;
-    sent += 1;
-    inFlight += 1;
-    const started = performance.now();
-    const done = (status: string) => {
-      inFlight -= 1;
-      const took = performance.now() - started;
-      latencies[completed++] = took;
-      stats.ms.push(took);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (status !== '2xx') stats.errors += 1;
-    };
-    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` }, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode && res.statusCode >= 200 && res.statusCode < 300 ? '2xx' : String(res.statusCode)));
-      res.on('error', () => {
-        networkErrors += 1;
-        done('network');
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => {
-      networkErrors += 1;
-      done('network');
-    });
-  };
-
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    let due = 0;
-    const tick = () => {
-      const elapsed = (performance.now() - start) / 1000;
-      const shouldHave = Math.min(total, Math.floor(elapsed * RPS));
-      while (due < shouldHave) {
-        due += 1;
-        if (inFlight >= CONCURRENCY) notSent += 1;
-        else fire();
-      }
-      if (due >= total) resolve();
-      else setTimeout(tick, 2);
-    };
-    tick();
+  const result = await new Promise<GeneratorOutput>((resolve, reject) => {
+    generator.once('message', (m) => resolve(m as GeneratorOutput));
+    generator.once('exit', (code) => reject(new Error(`load generator exited with ${code} before reporting`)));
+    generator.send(input);
   });
-  const sendingMs = performance.now() - start;
-  const drainEnd = Date.now() + 10_000;
-  while (inFlight > 0 && Date.now() < drainEnd) await new Promise((r) => setTimeout(r, 20));
-  const elapsedMs = performance.now() - start;
   loadRunning = false;
-  const stragglers = inFlight;
   await syncLoop;
 
-  const sorted = latencies.slice(0, completed).sort();
-  const errors = completed - (statuses.get('2xx') ?? 0) + notSent + stragglers;
+  const errors = result.answered - result.ok + result.notSent + result.stragglers;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   log('');
-  log(`requests: ${total} due, ${sent} sent, ${completed} answered, ${statuses.get('2xx') ?? 0} 2xx`);
-  log(`errors:   ${errors} (non-2xx: ${completed - (statuses.get('2xx') ?? 0) - networkErrors}, network: ${networkErrors}, not sent over the in-flight cap: ${notSent}, unanswered after 10 s: ${stragglers})`);
-  if (statuses.size > 1) log(`statuses: ${[...statuses].map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  log(`latency:  p50 ${ms(percentile(sorted, 50))}, p90 ${ms(percentile(sorted, 90))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`);
-  log(`rate:     ${(completed / (elapsedMs / 1000)).toFixed(1)} rps achieved (target ${RPS}; sending took ${(sendingMs / 1000).toFixed(1)} s, all answered after ${(elapsedMs / 1000).toFixed(1)} s)`);
-  for (const [route, st] of [...perRoute].sort()) {
-    const sortedRoute = Float64Array.from(st.ms).sort();
-    log(`  ${route.padEnd(17)} ${String(st.n).padStart(6)} sent, ${st.errors} errors, p50 ${ms(percentile(sortedRoute, 50))}, p99 ${ms(percentile(sortedRoute, 99))}`);
-  }
+  log(`requests: ${result.due} due, ${result.sent} sent, ${result.answered} answered, ${result.ok} 2xx`);
+  log(
+    `errors:   ${errors} (non-2xx: ${result.answered - result.ok - result.networkErrors}, network: ${result.networkErrors}, ` +
+      `not sent over the in-flight cap: ${result.notSent}, unanswered after 10 s: ${result.stragglers})`,
+  );
+  if (Object.keys(result.statuses).length > 1) log(`statuses: ${Object.entries(result.statuses).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  log(`latency:  p50 ${ms(result.p50)}, p90 ${ms(result.p90)}, p99 ${ms(result.p99)}, max ${ms(result.max)}`);
+  log(
+    `rate:     ${(result.answered / (result.elapsedMs / 1000)).toFixed(1)} rps achieved (target ${RPS}; sending took ${(result.sendingMs / 1000).toFixed(1)} s, ` +
+      `all answered after ${(result.elapsedMs / 1000).toFixed(1)} s)`,
+  );
+  for (const r of result.routes) log(`  ${r.route.padEnd(17)} ${String(r.sent).padStart(6)} sent, ${r.errors} errors, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
   const failedSyncs = syncs.filter((s) => s.status !== 'succeeded');
   const syncMs = syncs.map((s) => s.ms).sort((x, y) => x - y);
   log(
@@ -290,10 +224,10 @@ async function main() {
       `${mutated} ticket updates synced, ${syncs.reduce((n, s) => n + s.refreshedTickets, 0)} ticket facts refreshed, median sync ${ms(syncMs[Math.floor(syncMs.length / 2)] ?? NaN)}`,
   );
 
-  agent.destroy();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await emu.close();
+  await bus.close();
   await database.close();
   process.exit(errors === 0 && failedSyncs.length === 0 ? 0 : 1);
 }
