@@ -3,7 +3,8 @@
  * with the cursor it came with, in one transaction, so a crash at any point resumes
  * exactly where the last commit left off: no loss, no duplicates. Cursors only ever
  * take values the helpdesk returned (the incremental exports leave out the last
- * minute, and their cursors already account for that).
+ * minute, and their cursors already account for that). The paged exports read one
+ * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
@@ -19,6 +20,7 @@ import {
   ticketRow,
   userRow,
 } from './mappers.js';
+import { readAhead } from './read-ahead.js';
 import { getCursor, markTicketsDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 
@@ -52,6 +54,13 @@ export interface Stream {
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
+/** Where a cursor-based incremental export (tickets, users) reads from. */
+type ExportFrom = { cursor: string } | { startTime: number };
+
+/** The cursor of the page after this one, or null at the end of the export. */
+const nextCursor = (page: { end_of_stream: boolean; after_cursor?: string | null }): ExportFrom | null =>
+  page.end_of_stream || !page.after_cursor ? null : { cursor: page.after_cursor };
+
 function countWritten(ctx: StreamContext, table: string, n: number) {
   ctx.written[table] = (ctx.written[table] ?? 0) + n;
 }
@@ -73,11 +82,10 @@ const tickets: Stream = {
   async run(ctx) {
     const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
     const startTime = stored.startTime ?? ctx.backfillStart;
-    let from: { cursor: string } | { startTime: number } = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for (;;) {
-      const page = await ctx.api.exportTickets(from);
+    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
@@ -118,8 +126,6 @@ const tickets: Stream = {
         fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined,
         done: page.end_of_stream,
       });
-      if (page.end_of_stream || !page.after_cursor) return;
-      from = { cursor: page.after_cursor };
     }
   },
 };
@@ -133,14 +139,17 @@ const ticketEvents: Stream = {
     let startTime = firstStart;
     let items = 0;
     let pages = 0;
-    for (;;) {
-      const page = await ctx.api.exportTicketEvents(startTime);
-      const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
-      const nextStart = page.end_time ?? startTime;
-      if (!page.end_of_stream && nextStart <= startTime) {
+    const nextStartOf = (page: { end_time?: number | null; end_of_stream: boolean }, from: number) => {
+      const next = page.end_time ?? from;
+      if (!page.end_of_stream && next <= from) {
         // More than a page of events in one second would loop forever on the time-based export.
-        throw new Error(`ticket_events export did not advance past start_time=${startTime}`);
+        throw new Error(`ticket_events export did not advance past start_time=${from}`);
       }
+      return next;
+    };
+    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)))) {
+      const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+      const nextStart = nextStartOf(page, startTime);
       await ctx.db.transaction().execute(async (trx) => {
         const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
         const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
@@ -152,7 +161,6 @@ const ticketEvents: Stream = {
       items += page.ticket_events.length;
       pages += 1;
       ctx.progress({ stream: 'ticket_events', items, pages, fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream });
-      if (page.end_of_stream) return;
       startTime = nextStart;
     }
   },
@@ -168,12 +176,11 @@ const satisfactionRatings: Stream = {
   async run(ctx) {
     const stored = await getCursor(ctx.db, ctx.accountId, 'satisfaction_ratings');
     const startTime = stored.startTime ?? ctx.backfillStart;
-    let cursor = stored.cursor ?? undefined;
     let newest = startTime;
     let items = 0;
     let pages = 0;
-    for (;;) {
-      const page = await ctx.api.listSatisfactionRatings(startTime, cursor);
+    const fetchPage = (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor);
+    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null)) {
       for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
       await ctx.db.transaction().execute(async (trx) => {
         const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
@@ -186,8 +193,6 @@ const satisfactionRatings: Stream = {
       items += page.items.length;
       pages += 1;
       ctx.progress({ stream: 'satisfaction_ratings', items, pages, done: !page.nextCursor });
-      if (!page.nextCursor) return;
-      cursor = page.nextCursor;
     }
   },
 };
@@ -198,11 +203,10 @@ const users: Stream = {
   async run(ctx) {
     const stored = await getCursor(ctx.db, ctx.accountId, 'users');
     const startTime = stored.startTime ?? ctx.backfillStart;
-    let from: { cursor: string } | { startTime: number } = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for (;;) {
-      const page = await ctx.api.exportUsers(from);
+    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
@@ -210,8 +214,6 @@ const users: Stream = {
       items += page.users.length;
       pages += 1;
       ctx.progress({ stream: 'users', items, pages, done: page.end_of_stream });
-      if (page.end_of_stream || !page.after_cursor) return;
-      from = { cursor: page.after_cursor };
     }
   },
 };
