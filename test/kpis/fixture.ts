@@ -26,6 +26,7 @@
  */
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
+import { rebuildRollups } from '../../backend/src/kpis/rollups.js';
 import type { Insertable } from 'kysely';
 import type { TicketFactsTable } from '../../backend/src/db/schema.js';
 
@@ -253,8 +254,14 @@ async function insertUsersAndGroups(db: Db, accountId: number, users = USERS) {
     .execute();
 }
 
+/**
+ * Facts and ratings written here bypass the facts refresh, so each helper rebuilds the
+ * account's daily rollups (backend/src/kpis/rollups.ts) after writing: the tests then
+ * read whole days from rollups, as production does.
+ */
 export async function insertFacts(db: Db, accountId: number, facts: FactRow[]) {
   if (facts.length) await db.insertInto('ticket_facts').values(facts.map((f) => ({ account_id: accountId, ...f }))).execute();
+  await rebuildRollups(db, accountId);
 }
 
 export async function insertRatings(db: Db, accountId: number, ratings: Rating[]) {
@@ -263,6 +270,7 @@ export async function insertRatings(db: Db, accountId: number, ratings: Rating[]
       .insertInto('satisfaction_ratings')
       .values(ratings.map((r) => ({ account_id: accountId, requester_id: END_USER, updated_at: r.created_at, ...r })))
       .execute();
+  await rebuildRollups(db, accountId);
 }
 
 /** Loads the data set into `accountId`, plus a decoy account ("globex") that copies ticket 1 and agent 1. */
@@ -282,5 +290,7 @@ export async function loadFixture(db: Db, accountId: number): Promise<{ otherAcc
     .values([{ account_id: other.id, ticket_id: 1, kind: 'public_reply', seq: 1, at: d('01-01T09:00:00'), agent_id: ANA, group_id: 10 }])
     .execute();
   await insertRatings(db, other.id, [{ id: 501, ticket_id: 1, assignee_id: ANA, group_id: 10, score: 'bad', created_at: d('01-01T10:00:00') }]);
+  await rebuildRollups(db, accountId);
+  await rebuildRollups(db, other.id);
   return { otherAccountId: other.id };
 }

@@ -41,12 +41,15 @@
  *   account default (the schedule with the lowest id); a mapping to a schedule that
  *   no longer exists falls back to the default. No schedule → business minutes null.
  * - Durations: whole seconds (milliseconds dropped) to decimal minutes, unrounded.
+ *
+ * Every batch also keeps the daily rollups (rollups.ts) in step, in its transaction.
  */
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, TicketFactEventsTable, TicketFactsTable } from '../db/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { businessMinutesBetween, compileSchedule, type BusinessSchedule } from './business-hours.js';
+import { beginRollupMaintenance, ensureRollups } from './rollups.js';
 import type { KpiSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------------
@@ -525,6 +528,9 @@ async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: Acc
     mismatches.push(...compareWithMetricSet(facts, metricsBy.get(id)));
   }
 
+  // Daily rollups follow in the same transaction: lock, note the old rows' days now,
+  // recompute old + new days after the writes (see rollups.ts).
+  const rollups = await beginRollupMaintenance(trx, accountId, ids);
   // Replace: events of every ticket in the batch; facts of tickets deleted or gone.
   await trx.deleteFrom('ticket_fact_events').where('account_id', '=', accountId).where('ticket_id', 'in', ids).execute();
   const kept = new Set(factRows.map((f) => Number(f.ticket_id)));
@@ -545,6 +551,7 @@ async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: Acc
   for (let i = 0; i < eventRows.length; i += INSERT_CHUNK) {
     await trx.insertInto('ticket_fact_events').values(eventRows.slice(i, i + INSERT_CHUNK)).execute();
   }
+  await rollups.finish();
   return { refreshed: ids.length, mismatches };
 }
 
@@ -572,6 +579,7 @@ export async function refreshTicketFacts(db: Db, accountId: number, ticketIds: I
     result.refreshed += r.refreshed;
     result.mismatches.push(...r.mismatches);
   }
+  await ensureRollups(db, accountId);
   options.logger.debug({ accountId, refreshed: result.refreshed, mismatches: result.mismatches.length }, 'ticket facts refreshed');
   return result;
 }
@@ -620,6 +628,8 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
       result.mismatches.push(...r.mismatches);
     }
   }
+  // First run after the migration, or after a batch too wide for per-day upkeep: one rebuild.
+  await ensureRollups(db, accountId);
   options.logger.debug({ accountId, refreshed: result.refreshed, mismatches: result.mismatches.length }, 'dirty ticket facts refreshed');
   return result;
 }

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import { count, dimensions, inScope, numOrNull, toMap, type Placement, type Scope } from './scope.js';
+import { count, dimensions, inScope, keyOf, numOrNull, toMap, type Placement, type Scope } from './scope.js';
 
 export type DurationKpi =
   | 'firstResponseMinutes'
@@ -71,3 +71,70 @@ export async function durationStats(db: Db, scope: Scope, kpi: DurationKpi, targ
     withinTarget: target == null ? null : count(r.within_target),
   }));
 }
+
+/**
+ * `percentile_cont(array[…])` comes back as a number array (node-postgres and PGlite
+ * parse float8[]), or as its text form `{1.5,NULL}` should a driver not parse it.
+ */
+function quantiles(v: unknown): Array<number | null> {
+  if (v == null) return [];
+  const items = Array.isArray(v) ? v : String(v).replace(/^\{|\}$/g, '').split(',');
+  return items.map((x) => (x == null || x === 'NULL' ? null : Number(x)));
+}
+
+/**
+ * The duration KPIs that share one placement (first response: calendar + business;
+ * full resolution: calendar + business) in one query: one scan and one grouping for
+ * both, each KPI's aggregates over its own non-null values (count, avg and
+ * percentile_cont skip nulls), `percentile_cont(array[0.5, 0.9])` for median and p90.
+ * Same figures as `durationStats` per KPI; three queries instead of five.
+ */
+export async function durationStatsByPlacement(
+  db: Db,
+  scope: Scope,
+  kpis: readonly DurationKpi[],
+  targets: Partial<Record<DurationKpi, number | null | undefined>> = {},
+): Promise<Map<DurationKpi, Map<string, DurationStatRow>>> {
+  const placement = DURATION_COLUMNS[kpis[0]!].placement;
+  const dims = dimensions(scope, placement);
+  const items = kpis.flatMap((kpi, i) => {
+    const v = sql.ref(DURATION_COLUMNS[kpi].value);
+    const target = targets[kpi];
+    return [
+      sql`count(${v})`.as(`c${i}`),
+      sql`avg(${v})`.as(`m${i}`),
+      sql`percentile_cont(array[0.5, 0.9]) within group (order by ${v})`.as(`q${i}`),
+      (target == null ? sql`null::bigint` : sql`count(*) filter (where ${v} <= ${target})`).as(`w${i}`),
+    ];
+  });
+  const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+  const { rows } = await sql<Record<string, unknown> & { agent_id: unknown; bucket: unknown }>`
+    select ${sql.join([...dims.select, ...items])}
+    from ticket_facts f
+    where ${inScope(scope, placement)} and (${anyValue})
+    ${dims.groupBy.length > 0 ? sql`group by ${sql.join(dims.groupBy)}` : sql``}`.execute(db);
+  const out = new Map<DurationKpi, Map<string, DurationStatRow>>(kpis.map((k) => [k, new Map()]));
+  for (const row of rows) {
+    const key = keyOf(row.agent_id == null ? null : Number(row.agent_id), row.bucket as Date | null);
+    kpis.forEach((kpi, i) => {
+      const n = count(row[`c${i}`]);
+      if (n === 0) return;
+      const q = quantiles(row[`q${i}`]);
+      out.get(kpi)!.set(key, {
+        count: n,
+        mean: numOrNull(row[`m${i}`]),
+        median: q[0] ?? null,
+        p90: q[1] ?? null,
+        withinTarget: targets[kpi] == null ? null : count(row[`w${i}`]),
+      });
+    });
+  }
+  return out;
+}
+
+/** The duration KPIs grouped by shared placement (three groups). */
+export const DURATION_PLACEMENT_GROUPS: readonly (readonly DurationKpi[])[] = [
+  ['firstResponseMinutes', 'firstResponseBusinessMinutes'],
+  ['firstResolutionMinutes'],
+  ['fullResolutionMinutes', 'fullResolutionBusinessMinutes'],
+];

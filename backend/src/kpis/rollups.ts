@@ -1,0 +1,339 @@
+/**
+ * Daily KPI rollups (`ticket_kpi_daily`, migration 2026-11-25): every additive figure of
+ * the window queries, per account, UTC day, agent and group, each aggregated by its own
+ * placement (kpis.md attribution table; the same columns as queries/*.ts use). All the
+ * rollup SQL lives here; every function takes `db` or a transaction first.
+ *
+ * Design:
+ * - Key (account, day, agent, group); "nobody" / "no group" is 0 (helpdesk ids are
+ *   positive). A row holds the figures of several placements: the first-response
+ *   figures of (day, agent, group) are the tickets whose first public agent reply fell
+ *   on that day, by that agent, in that group; the solved counts of the same key are
+ *   the tickets whose latest solve fell on that day with that assignee and group; etc.
+ * - Only additive figures: counts, CES answers per value (the scale decides what is a
+ *   response, "agree" or rejected, so the rollup keeps values 1..7 and "invalid"), and
+ *   per duration KPI count and exact (`numeric`) sum. Percentiles and "within target"
+ *   are not additive: the window queries keep computing them from raw facts, exactly.
+ * - Window [from, to): whole UTC days inside it come from rollups, the partial days at
+ *   its edges from raw facts (queries/*.ts with the edge as window). A window with no
+ *   whole day inside is read raw. Trend buckets are UTC days / ISO weeks, made of whole
+ *   days, so a rollup day always falls into exactly one bucket.
+ * - Maintenance (`beginRollupMaintenance`): whenever the facts refresh rewrites the
+ *   facts and events of some tickets, inside the same transaction it collects the days
+ *   on which the OLD facts, events and ratings of those tickets place anything (before
+ *   overwriting), and after writing, the days of the NEW ones; it then deletes and
+ *   re-aggregates those (account, day) rows from facts, set-based (one statement per
+ *   step, not per ticket). Ratings are written by the sync, which marks their tickets
+ *   dirty; a rating's `created_at` never changes in the helpdesk, so its day is the same
+ *   before and after, and the refresh of its ticket recomputes that day.
+ * - Concurrency (several instances on PostgreSQL): a transaction-scoped advisory lock
+ *   per account is taken BEFORE the old days are read and held until commit, so the
+ *   write phases of two refreshes of one account run one after the other; each
+ *   statement after the lock sees every refresh that committed before (READ COMMITTED),
+ *   so the last recompute of a day always sees the final facts of that day. The full
+ *   rebuild takes the same lock.
+ * - `kpi_rollup_state` marks the accounts whose rollups are complete; only those are
+ *   read from rollups. An account without the mark (after the migration, or after a
+ *   refresh batch that touched more than MAX_INCREMENTAL_DAYS days, e.g. a backfill or a
+ *   settings change re-deriving every ticket) skips incremental maintenance and is
+ *   rebuilt in one pass by `ensureRollups` at the end of the refresh run; until then
+ *   its queries read raw facts (slower, never wrong).
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { count, keyOf, type Scope } from './queries/scope.js';
+
+type Executor = Kysely<Database>;
+
+export const COUNT_COLUMNS = [
+  'solved',
+  'fcr_eligible',
+  'fcr_one_touch',
+  'fcr_zero_touch',
+  'csat_good',
+  'csat_bad',
+  'csat_offered',
+  'nps_promoters',
+  'nps_passives',
+  'nps_detractors',
+  'nps_rejected',
+  'ces_1',
+  'ces_2',
+  'ces_3',
+  'ces_4',
+  'ces_5',
+  'ces_6',
+  'ces_7',
+  'ces_invalid',
+  'reopens',
+  'public_replies',
+  'first_response_count',
+  'first_response_business_count',
+  'first_resolution_count',
+  'full_resolution_count',
+  'full_resolution_business_count',
+] as const;
+export const SUM_COLUMNS = ['first_response_sum', 'first_response_business_sum', 'first_resolution_sum', 'full_resolution_sum', 'full_resolution_business_sum'] as const;
+export type RollupColumn = (typeof COUNT_COLUMNS)[number] | (typeof SUM_COLUMNS)[number];
+const COLUMNS: readonly RollupColumn[] = [...COUNT_COLUMNS, ...SUM_COLUMNS];
+
+export type RollupRow = Record<RollupColumn, number>;
+
+/** Above this many distinct days in one refresh batch, a full rebuild is cheaper than per-day recomputes. */
+export const MAX_INCREMENTAL_DAYS = 62;
+
+// ---------------------------------------------------------------------------------
+// The placements (kpis.md attribution table), as in queries/*.ts
+
+interface Branch {
+  table: RawBuilder<unknown>;
+  account: string;
+  at: string;
+  agent: string;
+  group: string;
+  where?: RawBuilder<unknown>;
+  figures: Partial<Record<RollupColumn, RawBuilder<unknown>>>;
+}
+
+const r = sql.ref;
+const npsValid = sql`(f.nps_value >= 0 and f.nps_value <= 10 and f.nps_value = trunc(f.nps_value))`;
+const cesValid7 = sql`(f.ces_value >= 1 and f.ces_value <= 7 and f.ces_value = trunc(f.ces_value))`;
+const duration = (v: string) => ({ n: sql`count(${r(v)})`, sum: sql`coalesce(sum(${r(v)}::numeric), 0)` });
+
+function branches(): Branch[] {
+  const fr = duration('f.first_response_minutes');
+  const frb = duration('f.first_response_business_minutes');
+  const fres = duration('f.first_resolution_minutes');
+  const full = duration('f.full_resolution_minutes');
+  const fullb = duration('f.full_resolution_business_minutes');
+  const facts = sql`ticket_facts as f`;
+  return [
+    {
+      table: facts, account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id',
+      figures: { first_response_count: fr.n, first_response_sum: fr.sum, first_response_business_count: frb.n, first_response_business_sum: frb.sum },
+    },
+    {
+      table: facts, account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id',
+      figures: { first_resolution_count: fres.n, first_resolution_sum: fres.sum },
+    },
+    {
+      table: facts, account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      figures: {
+        solved: sql`count(*)`,
+        fcr_eligible: sql`count(*) filter (where f.public_replies >= 1)`,
+        fcr_one_touch: sql`count(*) filter (where f.public_replies >= 1 and f.one_touch)`,
+        fcr_zero_touch: sql`count(*) filter (where f.public_replies = 0)`,
+        full_resolution_count: full.n,
+        full_resolution_sum: full.sum,
+        full_resolution_business_count: fullb.n,
+        full_resolution_business_sum: fullb.sum,
+      },
+    },
+    {
+      table: facts, account: 'f.account_id', at: 'f.nps_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      where: sql`f.nps_value is not null`,
+      figures: {
+        nps_promoters: sql`count(*) filter (where ${npsValid} and f.nps_value >= 9)`,
+        nps_passives: sql`count(*) filter (where ${npsValid} and f.nps_value >= 7 and f.nps_value < 9)`,
+        nps_detractors: sql`count(*) filter (where ${npsValid} and f.nps_value < 7)`,
+        nps_rejected: sql`count(*) filter (where not ${npsValid})`,
+      },
+    },
+    {
+      table: facts, account: 'f.account_id', at: 'f.ces_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      where: sql`f.ces_value is not null`,
+      figures: {
+        ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((v) => [`ces_${v}`, sql`count(*) filter (where f.ces_value = ${sql.lit(v)})`])),
+        ces_invalid: sql`count(*) filter (where not ${cesValid7})`,
+      },
+    },
+    {
+      table: sql`ticket_fact_events as e`, account: 'e.account_id', at: 'e.at', agent: 'e.agent_id', group: 'e.group_id',
+      figures: { reopens: sql`count(*) filter (where e.kind = 'reopen')`, public_replies: sql`count(*) filter (where e.kind = 'public_reply')` },
+    },
+    {
+      table: sql`satisfaction_ratings as r`, account: 'r.account_id', at: 'r.created_at', agent: 'r.assignee_id', group: 'r.group_id',
+      figures: {
+        csat_good: sql`count(*) filter (where r.score = 'good')`,
+        csat_bad: sql`count(*) filter (where r.score = 'bad')`,
+        csat_offered: sql`count(*) filter (where r.score in ('good', 'bad', 'offered'))`,
+      },
+    },
+  ];
+}
+
+const isSum = (c: RollupColumn) => (SUM_COLUMNS as readonly string[]).includes(c);
+
+/** One placement's figures per (day, agent, group), optionally only on `days` (index range scans, one per day). */
+function branchSql(b: Branch, accountId: number, days: string[] | null): RawBuilder<unknown> {
+  const at = r(b.at);
+  const dayJoin = days
+    ? sql`join unnest(${days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
+    : sql``;
+  const items = COLUMNS.map((c) => sql`${b.figures[c] ?? (isSum(c) ? sql`0::numeric` : sql`0::bigint`)} as ${sql.id(c)}`);
+  return sql`select (${at} at time zone 'UTC')::date as day, coalesce(${r(b.agent)}, 0) as agent_id, coalesce(${r(b.group)}, 0) as group_id, ${sql.join(items)}
+    from ${b.table} ${dayJoin}
+    where ${r(b.account)} = ${accountId} and ${at} is not null${b.where ? sql` and ${b.where}` : sql``}
+    group by 1, 2, 3`;
+}
+
+/** Aggregates the account's facts (all days, or only `days`) into rollup rows. */
+async function insertRollups(db: Executor, accountId: number, days: string[] | null): Promise<void> {
+  const union = sql.join(branches().map((b) => branchSql(b, accountId, days)), sql` union all `);
+  const cols = COLUMNS.map((c) => sql.id(c));
+  await sql`insert into ticket_kpi_daily (account_id, day, agent_id, group_id, ${sql.join(cols)})
+    select ${accountId}, u.day, u.agent_id, u.group_id, ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`u.${c}`)})`))}
+    from (${union}) as u
+    group by u.day, u.agent_id, u.group_id`.execute(db);
+}
+
+// ---------------------------------------------------------------------------------
+// Locking, state, rebuild and incremental maintenance
+
+/** Serialises rollup writes of one account until the end of the transaction (schema in the key: test schemas share a server). */
+export async function lockRollups(trx: Executor, accountId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('pulse-kpi-rollups:' || current_schema() || ':' || ${String(accountId)}))`.execute(trx);
+}
+
+/** Whether the account's rollups are complete (the query path reads them only then). */
+export async function rollupsReady(db: Executor, accountId: number): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`select 1 as one from kpi_rollup_state where account_id = ${accountId}`.execute(db);
+  return rows.length > 0;
+}
+
+async function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** Recomputes every rollup row of the account from facts, and marks the rollups complete. */
+export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await lockRollups(trx, accountId);
+    await sql`delete from ticket_kpi_daily where account_id = ${accountId}`.execute(trx);
+    await insertRollups(trx, accountId, null);
+    await sql`insert into kpi_rollup_state (account_id, computed_at) values (${accountId}, now())
+      on conflict (account_id) do update set computed_at = excluded.computed_at`.execute(trx);
+  });
+}
+
+/** Rebuilds the account's rollups unless they are complete. Returns whether it rebuilt. */
+export async function ensureRollups(db: Executor, accountId: number): Promise<boolean> {
+  if (await rollupsReady(db, accountId)) return false;
+  return inTransaction(db, async (trx) => {
+    await lockRollups(trx, accountId);
+    if (await rollupsReady(trx, accountId)) return false; // another instance rebuilt meanwhile
+    await rebuildRollups(trx, accountId);
+    return true;
+  });
+}
+
+/** Recomputes the rollup rows of these UTC days ('YYYY-MM-DD') from facts. Caller holds the lock. */
+export async function recomputeRollupDays(trx: Executor, accountId: number, days: string[]): Promise<void> {
+  if (days.length === 0) return;
+  await sql`delete from ticket_kpi_daily where account_id = ${accountId} and day = any(${days}::date[])`.execute(trx);
+  await insertRollups(trx, accountId, days);
+}
+
+/** The UTC days on which the current facts, events and ratings of these tickets place anything. */
+export async function placementDays(db: Executor, accountId: number, ticketIds: number[]): Promise<string[]> {
+  if (ticketIds.length === 0) return [];
+  const ids = sql`${ticketIds}::bigint[]`;
+  const { rows } = await sql<{ day: string }>`select distinct to_char(x.day, 'YYYY-MM-DD') as day from (
+      select (v.at at time zone 'UTC')::date as day
+        from ticket_facts f
+        cross join lateral (values (f.first_response_at), (f.first_solved_at), (f.latest_solved_at), (f.nps_at), (f.ces_at)) as v(at)
+        where f.account_id = ${accountId} and f.ticket_id = any(${ids}) and v.at is not null
+      union all
+      select (e.at at time zone 'UTC')::date from ticket_fact_events e where e.account_id = ${accountId} and e.ticket_id = any(${ids})
+      union all
+      select (r.created_at at time zone 'UTC')::date from satisfaction_ratings r where r.account_id = ${accountId} and r.ticket_id = any(${ids})
+    ) as x`.execute(db);
+  return rows.map((row) => row.day);
+}
+
+export interface RollupMaintenance {
+  /** Call after the facts and events of the tickets were rewritten, in the same transaction. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Call inside the facts transaction BEFORE the facts and events of `ticketIds` are
+ * rewritten: takes the account's rollup lock and notes the days their old rows place
+ * anything in; `finish()` adds the new rows' days and recomputes all of them.
+ */
+export async function beginRollupMaintenance(trx: Executor, accountId: number, ticketIds: number[]): Promise<RollupMaintenance> {
+  await lockRollups(trx, accountId);
+  const ready = await rollupsReady(trx, accountId);
+  const oldDays = ready ? await placementDays(trx, accountId, ticketIds) : [];
+  return {
+    async finish() {
+      if (!ready) return; // rebuilt in one pass by ensureRollups
+      const days = [...new Set([...oldDays, ...(await placementDays(trx, accountId, ticketIds))])].sort();
+      if (days.length > MAX_INCREMENTAL_DAYS) {
+        // Cheaper to rebuild once at the end of the run: until then, raw facts answer.
+        await sql`delete from kpi_rollup_state where account_id = ${accountId}`.execute(trx);
+        return;
+      }
+      await recomputeRollupDays(trx, accountId, days);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// Reading
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Splits [from, to) into the whole UTC days inside it and the partial edges around
+ * them. `days` is null when no whole day fits (then the whole window is an edge).
+ */
+export function splitWindow(from: Date, to: Date): { days: { from: Date; to: Date } | null; edges: Array<{ from: Date; to: Date }> } {
+  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+  const last = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
+  if (first >= last) return { days: null, edges: from < to ? [{ from, to }] : [] };
+  const edges: Array<{ from: Date; to: Date }> = [];
+  if (from.getTime() < first) edges.push({ from, to: new Date(first) });
+  if (last < to.getTime()) edges.push({ from: new Date(last), to });
+  return { days: { from: new Date(first), to: new Date(last) }, edges };
+}
+
+/**
+ * Sums of the rollup rows of the whole days [dayFrom, dayTo) in scope (group, agent or
+ * per agent, buckets), keyed like the window queries (`keyOf(agent, bucket)`).
+ */
+export async function rollupFigures(db: Executor, scope: Scope, dayFrom: Date, dayTo: Date): Promise<Map<string, RollupRow>> {
+  const perAgent = Boolean(scope.perAgent) || scope.agentId != null;
+  const parts = [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`];
+  if (scope.groupId != null) parts.push(sql`k.group_id = ${scope.groupId}`);
+  if (scope.agentId != null) parts.push(sql`k.agent_id = ${scope.agentId}`);
+  else if (scope.perAgent) parts.push(sql`k.agent_id <> 0`);
+  const agent = perAgent ? sql`k.agent_id` : sql`null::bigint`;
+  const bucket = scope.bucket ? sql`(date_trunc(${sql.lit(scope.bucket)}, k.day::timestamp) at time zone 'UTC')` : sql`null::timestamptz`;
+  const groupBy = [...(perAgent ? [sql`k.agent_id`] : []), ...(scope.bucket ? [bucket] : [])];
+  const { rows } = await sql<Record<string, unknown>>`select ${agent} as agent_id, ${bucket} as bucket,
+      ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`k.${c}`)}) as ${sql.id(c)}`))}
+    from ticket_kpi_daily k
+    where ${sql.join(parts, sql` and `)}
+    ${groupBy.length ? sql`group by ${sql.join(groupBy)}` : sql``}
+    having count(*) > 0`.execute(db);
+  const out = new Map<string, RollupRow>();
+  for (const row of rows) {
+    const figures = Object.fromEntries(COLUMNS.map((c) => [c, count(row[c])])) as RollupRow;
+    out.set(keyOf(row.agent_id == null ? null : Number(row.agent_id), row.bucket as Date | null), figures);
+  }
+  return out;
+}
+
+/** Every rollup row of the account, keyed `day|agent|group`, only non-zero figures (tests compare incremental with rebuilt). */
+export async function rollupSnapshot(db: Executor, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
+  const { rows } = await sql<Record<string, unknown>>`select to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, ${sql.join(COLUMNS.map((c) => sql.id(c)))}
+    from ticket_kpi_daily where account_id = ${accountId} order by day, agent_id, group_id`.execute(db);
+  const out: Record<string, Partial<RollupRow>> = {};
+  for (const row of rows) {
+    const figures: Partial<RollupRow> = {};
+    for (const c of COLUMNS) if (count(row[c]) !== 0) figures[c] = count(row[c]);
+    out[`${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}`] = figures;
+  }
+  return out;
+}
