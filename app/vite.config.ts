@@ -7,42 +7,164 @@
  * static files, so they resolve from /app/ticket_sidebar and from / alike.
  * recharts is only reachable through a dynamic import (TrendCharts), so it stays out of
  * the sidebar's chunks. After the build, a summary prints each page's gzipped JS.
+ *
+ * The ticket sidebar's entry is a small chunk without React that starts the sidebar's first
+ * requests and then imports the app (entries/ticket_sidebar.tsx): the page preloads that
+ * import's chunks (`<link rel="modulepreload">`), so they load while the requests are under
+ * way, and they count as the page's initial JS.
+ *
+ * Every JS and CSS asset is also written precompressed (`.br`, `.gz`), which the backend
+ * serves to browsers that accept them (http/routes/pages.ts).
  */
-import { gzipSync } from 'node:zlib';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
 
 const appDir = path.dirname(fileURLToPath(import.meta.url));
 const outDir = process.env.PULSE_APP_OUT_DIR ? path.resolve(process.env.PULSE_APP_OUT_DIR) : path.resolve(appDir, '../dist/app');
 const PAGES = ['ticket_sidebar', 'nav_bar', 'preview'] as const;
 /** Budget for the sidebar's initial JS (gzipped). */
 const SIDEBAR_BUDGET = 150 * 1024;
+/** Dynamic imports a page's entry makes at once, on load: preloaded by the page, part of its initial JS. */
+const BOOT_IMPORTS: Partial<Record<(typeof PAGES)[number], string[]>> = {
+  ticket_sidebar: [path.resolve(appDir, 'src/entries/ticket_sidebar_app.tsx')],
+};
+
+interface ChunkInfo {
+  code: string;
+  imports: string[];
+  dynamicImports: string[];
+  moduleIds: string[];
+}
+
+/** The chunks a page loads before anything renders: its entry's static imports and its boot imports' (file names). */
+function initialChunks(page: (typeof PAGES)[number], entry: string, chunks: Map<string, ChunkInfo>): { all: Set<string>; boot: Set<string> } {
+  const all = new Set<string>();
+  const visit = (file: string, into: Set<string>) => {
+    if (into.has(file)) return;
+    into.add(file);
+    chunks.get(file)?.imports.forEach((f) => visit(f, into));
+  };
+  visit(entry, all);
+  const staticOnes = new Set(all);
+  const boot = new Set<string>();
+  const wanted = new Set(BOOT_IMPORTS[page] ?? []);
+  for (const file of chunks.get(entry)?.dynamicImports ?? []) {
+    if (chunks.get(file)?.moduleIds.some((id) => wanted.has(id))) visit(file, boot);
+  }
+  for (const file of boot) {
+    all.add(file);
+    if (staticOnes.has(file)) boot.delete(file);
+  }
+  return { all, boot };
+}
+
+const chunkMap = (bundle: Rollup.OutputBundle): Map<string, ChunkInfo> => {
+  const chunks = new Map<string, ChunkInfo>();
+  for (const [fileName, output] of Object.entries(bundle)) {
+    if (output.type === 'chunk') {
+      chunks.set(fileName, { code: output.code, imports: output.imports, dynamicImports: output.dynamicImports, moduleIds: output.moduleIds });
+    }
+  }
+  return chunks;
+};
+
+/** `<link rel="modulepreload">` for the chunks of a page's boot imports (BOOT_IMPORTS). */
+function preloadBootImports(): Plugin {
+  let base = '/';
+  return {
+    name: 'pulse-preload-boot-imports',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const page = PAGES.find((p) => path.basename(ctx.filename) === `${p}.html`);
+        if (!page || !ctx.chunk || !ctx.bundle) return;
+        const { boot } = initialChunks(page, ctx.chunk.fileName, chunkMap(ctx.bundle));
+        return [...boot].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
+/** `name.br` and `name.gz` beside every JS and CSS asset written, for the backend to serve as they are. */
+function precompress(): Plugin {
+  return {
+    name: 'pulse-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? outDir;
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css)$/.test(fileName)) continue;
+        const file = path.join(dir, fileName);
+        const data = readFileSync(file);
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+        );
+      }
+    },
+  };
+}
+
+/** The modules of the ticket sidebar's two loading steps, known once the module graph is (sidebarChunks()). */
+const sidebar = { early: new Set<string>(), app: new Set<string>() };
+
+/**
+ * Finds the modules the ticket sidebar's entry imports statically (its first chunk,
+ * `early`: the ZAF SDK, the session, the API client, the prefetch) and those its boot
+ * import adds (`vendor`: React, Garden and the sidebar's views), so that each step is one
+ * request. The other pages load the same two chunks plus their own.
+ */
+function sidebarChunks(): Plugin {
+  return {
+    name: 'pulse-sidebar-chunks',
+    apply: 'build',
+    buildEnd() {
+      const reach = (from: string, into: Set<string>, skip: Set<string>) => {
+        const stack = [from];
+        while (stack.length > 0) {
+          const id = stack.pop()!;
+          if (into.has(id) || skip.has(id)) continue;
+          const info = this.getModuleInfo(id);
+          if (!info) continue;
+          into.add(id);
+          stack.push(...info.importedIds);
+        }
+      };
+      const entry = path.resolve(appDir, 'src/entries/ticket_sidebar.tsx');
+      sidebar.early.clear();
+      sidebar.app.clear();
+      reach(entry, sidebar.early, new Set());
+      // The entry module stays in the page's entry chunk.
+      sidebar.early.delete(entry);
+      for (const boot of BOOT_IMPORTS.ticket_sidebar ?? []) reach(boot, sidebar.app, sidebar.early);
+    },
+  };
+}
 
 function pageSizes(): Plugin {
   return {
       name: 'pulse-page-sizes',
       apply: 'build',
       generateBundle(_options, bundle) {
-        const chunks = new Map<string, { code: string; imports: string[] }>();
+        const chunks = chunkMap(bundle);
         const entries = new Map<string, string>();
         for (const [fileName, output] of Object.entries(bundle)) {
-          if (output.type !== 'chunk') continue;
-          chunks.set(fileName, { code: output.code, imports: output.imports });
-          if (output.isEntry) entries.set(output.name, fileName);
+          if (output.type === 'chunk' && output.isEntry) entries.set(output.name, fileName);
         }
         const lines: string[] = [];
         for (const page of PAGES) {
           const entry = entries.get(page);
           if (!entry) continue;
-          const seen = new Set<string>();
-          const visit = (file: string) => {
-            if (seen.has(file)) return;
-            seen.add(file);
-            chunks.get(file)?.imports.forEach(visit);
-          };
-          visit(entry);
+          const seen = initialChunks(page, entry, chunks).all;
           let raw = 0;
           let gzip = 0;
           for (const file of seen) {
@@ -57,7 +179,7 @@ function pageSizes(): Plugin {
           }
         }
         // Printed after Vite's own file list.
-        process.once('beforeExit', () => console.log(`\nInitial JS per page (static imports, excluding lazy chunks):\n${lines.join('\n')}`));
+        process.once('beforeExit', () => console.log(`\nInitial JS per page (static imports and preloaded boot imports, excluding lazy chunks):\n${lines.join('\n')}`));
       },
     };
   }
@@ -69,7 +191,7 @@ function pageSizes(): Plugin {
     return {
     root: appDir,
     base: '/app/',
-    plugins: [react(), pageSizes()],
+    plugins: [react(), sidebarChunks(), pageSizes(), preloadBootImports(), precompress()],
     define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
     build: {
       outDir,
@@ -79,12 +201,23 @@ function pageSizes(): Plugin {
       sourcemap: false,
       reportCompressedSize: true,
       chunkSizeWarningLimit: 600,
+      // No polyfill for <link rel="modulepreload"> (one chunk less before the entry runs): the
+      // browsers the helpdesk supports have it, and one without it still loads every chunk.
+      modulePreload: { polyfill: false },
       rollupOptions: {
         input: Object.fromEntries(PAGES.map((page) => [page, path.resolve(appDir, `${page}.html`)])),
         output: {
           // The chunk shared by every page (React, styled-components, Garden) is named for what it is.
           chunkFileNames: (chunk) =>
             chunk.moduleIds.some((id) => id.includes('/node_modules/react-dom/')) ? 'assets/vendor-[hash].js' : 'assets/[name]-[hash].js',
+          // The ticket sidebar loads in two steps, each one chunk (plus the bundler's runtime):
+          // what its entry needs before React, and the app it then imports (sidebarChunks()).
+          codeSplitting: {
+            groups: [
+              { name: 'early', test: (id: string) => sidebar.early.has(id), priority: 2 },
+              { name: 'vendor', test: (id: string) => sidebar.app.has(id), priority: 1 },
+            ],
+          },
         },
       },
     },

@@ -3,6 +3,7 @@ import './setup';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { REFRESH_MARGIN_MS } from '../../app/src/api/session';
+import { startSidebarPrefetch } from '../../app/src/features/prefetch';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import { HEALTHY, apiError, emptyKpis, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
@@ -150,6 +151,123 @@ describe('TicketSidebar data', () => {
     expect(mine.querySelector('[data-met="no"]')!.textContent).toBe('Objetivo no cumplido');
     expect(within(mine).getByRole('button', { name: 'Últimos 30 días' })).toBeTruthy();
     expect(screen.getByText('Buena')).toBeTruthy();
+  });
+});
+
+/** Lets pending promises, timers and React effects run (nothing else should be requested meanwhile). */
+const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 50)));
+
+describe('TicketSidebar loading order', () => {
+  test("the ticket's figures are asked for first; the agent's KPIs only once they are in, once per window", async () => {
+    let answer!: (kpis: unknown) => void;
+    const f = fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': new Promise((resolve) => (answer = resolve)) }));
+    renderApp(<TicketSidebar />, { fetch: f.fetch });
+    await waitFor(() => expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1));
+    await settle();
+    // Nothing of the agent's own KPIs competes with the ticket's request.
+    expect(f.callsTo('/api/v1/kpis/agents/10')).toHaveLength(0);
+    expect(f.callsTo('/api/v1/kpis/team')).toHaveLength(0);
+
+    answer(ticketKpis());
+    const ticket = (await screen.findByText('Ticket #42')).closest('section')!;
+    await waitFor(() => expect(ticket.textContent).toContain('45m'));
+    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    await waitFor(() => expect(mine.querySelector('tr[data-kpi="fcr"]')).toBeTruthy());
+    await settle();
+    // 7 and 30 days, each with the team beside: four requests, none repeated.
+    expect(f.callsTo('/api/v1/kpis/agents/10')).toHaveLength(2);
+    expect(f.callsTo('/api/v1/kpis/team')).toHaveLength(2);
+    expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1);
+  });
+
+  test('the requests the entry started before React are taken over, not made again', async () => {
+    const f = fakeFetch(routes());
+    const client = createStandInClient({ ticket: { id: 42, status: 'solved' }, user: { id: 10 } });
+    const ticketSpy = vi.spyOn(client, 'ticket');
+    const prefetched = startSidebarPrefetch(client, session(), f.fetch);
+    // Before any view exists: once the helpdesk told the ticket, its figures, then the health check.
+    await waitFor(() => expect(f.callsTo('/api/v1/health')).toHaveLength(1));
+    expect(f.calls.map((c) => c.path)).toEqual(['/api/v1/tickets/42/kpis', '/api/v1/health']);
+    expect(f.callsTo('/api/v1/tickets/42/kpis')[0]!.headers.Authorization).toBe('Bearer token-1');
+
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
+    const ticket = (await screen.findByText('Ticket #42')).closest('section')!;
+    await waitFor(() => expect(ticket.textContent).toContain('45m'));
+    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    await waitFor(() => expect(mine.querySelector('tr[data-kpi="fcr"]')).toBeTruthy());
+    await settle();
+    expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1);
+    expect(f.callsTo('/api/v1/health')).toHaveLength(1);
+    expect(ticketSpy).toHaveBeenCalledTimes(1);
+    expect(f.callsTo('/api/v1/kpis/agents/10')).toHaveLength(2);
+
+    // Later loads are the view's own.
+    act(() => client.trigger('ticket.saved'));
+    await waitFor(() => expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(2));
+    expect(ticketSpy).toHaveBeenCalledTimes(2);
+  });
+
+  test('where the helpdesk has no ticket, only the health check goes out before React', async () => {
+    const f = fakeFetch(routes());
+    const client = createStandInClient({ ticket: null, user: { id: 10 } });
+    const prefetched = startSidebarPrefetch(client, session(), f.fetch);
+    await waitFor(() => expect(prefetched.health.settled).toBeDefined());
+    expect(f.calls.map((c) => c.path)).toEqual(['/api/v1/health']);
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
+    expect(await screen.findByText('Open a ticket to see its figures.')).toBeTruthy();
+    await settle();
+    expect(f.callsTo('/api/v1/health')).toHaveLength(1);
+  });
+
+  test('answers already in when React mounts are on screen from its first render, with no loading state', async () => {
+    const f = fakeFetch(routes());
+    const client = createStandInClient({ ticket: { id: 42, status: 'solved' }, user: { id: 10 } });
+    const prefetched = startSidebarPrefetch(client, session(), f.fetch);
+    await waitFor(() => expect(prefetched.ticketKpis(42)?.settled).toBeDefined());
+    await waitFor(() => expect(prefetched.health.settled).toBeDefined());
+
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
+    // No await: what the first render committed.
+    const ticket = screen.getByText('Ticket #42').closest('section')!;
+    expect(ticket.querySelector('[data-state="loading"]')).toBeNull();
+    expect(within(ticket).getByTestId('ticket-firstResponse').textContent).toContain('45m');
+    expect(within(ticket).getByTestId('ticket-replies').textContent).toBe('1');
+  });
+
+  test("a prefetch's failure is the designed error state, and the retry asks again", async () => {
+    let up = false;
+    const f = fakeFetch(routes({ 'GET /api/v1/health': () => (up ? HEALTHY : new TypeError('Failed to fetch')) }));
+    const client = createStandInClient({ ticket: { id: 42 }, user: { id: 10 } });
+    const prefetched = startSidebarPrefetch(client, session(), f.fetch);
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
+    const alert = (await screen.findByRole('alert')).closest<HTMLElement>('[data-state="error"]')!;
+    expect(alert.getAttribute('data-error-kind')).toBe('unreachable');
+    up = true;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('Ticket #42')).toBeTruthy();
+    expect(f.callsTo('/api/v1/health')).toHaveLength(2);
+  });
+
+  test('a prefetched 404 is a ticket not synced yet', async () => {
+    const f = fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': apiError(404, 'not_found') }));
+    const client = createStandInClient({ ticket: { id: 42 }, user: { id: 10 } });
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched: startSidebarPrefetch(client, session(), f.fetch) });
+    expect(await screen.findByText(/not synced yet/)).toBeTruthy();
+    await settle();
+    expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1);
+  });
+
+  test('requests made with another session token are not taken over', async () => {
+    const f = fakeFetch(routes());
+    const client = createStandInClient({ ticket: { id: 42 }, user: { id: 10 } });
+    const prefetched = startSidebarPrefetch(client, session({ sessionToken: 'token-0' }), f.fetch);
+    await waitFor(() => expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1));
+    renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
+    const ticket = (await screen.findByText('Ticket #42')).closest('section')!;
+    await waitFor(() => expect(ticket.textContent).toContain('45m'));
+    const calls = f.callsTo('/api/v1/tickets/42/kpis');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.headers.Authorization).toBe('Bearer token-1');
   });
 });
 

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import type { AgentKpis, Kpis, Session, TicketKpis } from '../../app/src/api/types';
 import { AppShell } from '../../app/src/components/AppShell';
+import type { SidebarPrefetch } from '../../app/src/features/prefetch';
 import type { Locale } from '../../app/src/i18n';
 import { createStandInClient, type StandInOptions } from '../../app/src/zaf/standIn';
 import type { HelpdeskClient } from '../../app/src/zaf/types';
@@ -129,7 +130,16 @@ export function fakeFetch(routes: Record<string, Reply>) {
 
 export function renderApp(
   ui: ReactNode,
-  options: { fetch: typeof fetch; locale?: Locale; session?: Session | null; client?: HelpdeskClient; clientOptions?: StandInOptions; autoRenew?: boolean },
+  options: {
+    fetch: typeof fetch;
+    locale?: Locale;
+    session?: Session | null;
+    client?: HelpdeskClient;
+    clientOptions?: StandInOptions;
+    autoRenew?: boolean;
+    /** The ticket sidebar's requests started before React (as its entry does). */
+    prefetched?: SidebarPrefetch | null;
+  },
 ) {
   const client = options.client ?? createStandInClient(options.clientOptions ?? { ticket: { id: 42, status: 'solved' }, user: { id: 10, locale: 'en' } });
   const result = render(
@@ -139,6 +149,7 @@ export function renderApp(
       locale={options.locale ?? 'en'}
       fetchImpl={options.fetch}
       autoRenew={options.autoRenew ?? false}
+      prefetched={options.prefetched ?? null}
     >
       {ui}
     </AppShell>,

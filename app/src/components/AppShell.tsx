@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Session } from '../api/types';
+import type { SidebarPrefetch } from '../features/prefetch';
 import { SessionProvider } from '../features/session';
 import { I18nProvider, type Locale } from '../i18n';
 import { ClientProvider } from '../zaf/ClientProvider';
@@ -14,6 +15,7 @@ export function AppShell({
   locale,
   fetchImpl,
   autoRenew,
+  prefetched,
   children,
 }: {
   client: HelpdeskClient;
@@ -21,6 +23,8 @@ export function AppShell({
   locale: Locale;
   fetchImpl?: typeof fetch;
   autoRenew?: boolean;
+  /** The ticket sidebar's requests started before React (features/prefetch.ts). */
+  prefetched?: SidebarPrefetch | null;
   children: ReactNode;
 }) {
   return (
@@ -28,7 +32,7 @@ export function AppShell({
       <I18nProvider locale={locale}>
         <ClientProvider client={client}>
           {session ? (
-            <SessionProvider initial={session} {...(fetchImpl ? { fetchImpl } : {})} {...(autoRenew !== undefined ? { autoRenew } : {})}>
+            <SessionProvider initial={session} {...(fetchImpl ? { fetchImpl } : {})} {...(autoRenew !== undefined ? { autoRenew } : {})} prefetched={prefetched ?? null}>
               {children}
             </SessionProvider>
           ) : (

@@ -1,4 +1,19 @@
-import { TicketSidebar } from '../locations/TicketSidebar';
-import { bootLocation } from './boot';
+/**
+ * The ticket sidebar's entry: a small chunk with no React in it. It reads the session the
+ * backend injected, boots the ZAF client and starts the sidebar's first requests (the
+ * ticket, its figures, the health check: features/prefetch.ts), then imports the app
+ * (React, Garden, the views), whose chunks the page already preloads (app/vite.config.ts),
+ * and hands it all over.
+ */
+import { readSessionFromPage } from '../api/session';
+import { startSidebarPrefetch, warmUpNumberFormat } from '../features/prefetch';
+import { initHelpdeskClient } from '../zaf/init';
 
-bootLocation(() => <TicketSidebar />);
+const client = initHelpdeskClient();
+const session = readSessionFromPage();
+// A setup session (account still being installed) reads no figures: the setup state shows instead.
+const prefetched = client && session && !session.setup ? startSidebarPrefetch(client, session) : null;
+// Once the ticket's figures are asked for (not before: they wait for the helpdesk's answer).
+void (prefetched?.ticket.promise ?? Promise.resolve()).then(warmUpNumberFormat);
+
+void import('./ticket_sidebar_app').then(({ mountTicketSidebar }) => mountTicketSidebar({ client, session, prefetched }));

@@ -3,14 +3,15 @@ import { useEffect, useMemo } from 'react';
 import { ApiError } from '../api/errors';
 import type { AgentKpis, Health, Kpis, TicketKpis, TimeWindow } from '../api/types';
 import type { KpiFilter } from '../api/PulseApi';
+import { loadTicketKpis } from './prefetch';
 import { usePulse } from './session';
 import { useResource } from './useResource';
 import { lastDays } from './windows';
 
 /** Backend health; `lastSyncAt: null` means the first sync has not finished. Polls while so. */
 export function useHealth(refreshKey: number) {
-  const { api } = usePulse();
-  const resource = useResource<Health>(() => api.health(), 'health', refreshKey);
+  const { api, prefetched } = usePulse();
+  const resource = useResource<Health>(() => api.health(), 'health', refreshKey, prefetched?.health);
   const waiting = resource.status === 'ready' && resource.data.lastSyncAt === null;
   const { reload } = resource;
   useEffect(() => {
@@ -23,19 +24,12 @@ export function useHealth(refreshKey: number) {
 
 /** This ticket's figures; null when the backend has not synced the ticket yet (404). */
 export function useTicketKpis(ticketId: number | null, refreshKey: number) {
-  const { api } = usePulse();
+  const { api, prefetched } = usePulse();
   return useResource<TicketKpis | null>(
-    async () => {
-      if (ticketId === null) return null;
-      try {
-        return await api.ticket(ticketId);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
+    async () => (ticketId === null ? null : loadTicketKpis(api, ticketId)),
     `ticket:${ticketId}`,
     refreshKey,
+    prefetched?.ticketKpis(ticketId),
   );
 }
 

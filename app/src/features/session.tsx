@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useMemo, useState, type ReactNode
 import { PulseApi } from '../api/PulseApi';
 import { SessionKeeper } from '../api/session';
 import type { Session } from '../api/types';
+import type { SidebarPrefetch } from './prefetch';
 
 export interface PulseContextValue {
   api: PulseApi;
@@ -9,6 +10,8 @@ export interface PulseContextValue {
   session: Session;
   /** Renews the session now (`POST /api/v1/session/refresh`), e.g. once a setup session's account has synced. */
   refreshSession: () => Promise<Session>;
+  /** The ticket sidebar's first requests, started before React (features/prefetch.ts); null elsewhere. */
+  prefetched: SidebarPrefetch | null;
 }
 
 const PulseContext = createContext<PulseContextValue | null>(null);
@@ -21,11 +24,13 @@ export function SessionProvider({
   initial,
   fetchImpl,
   autoRenew = true,
+  prefetched = null,
   children,
 }: {
   initial: Session;
   fetchImpl?: typeof fetch;
   autoRenew?: boolean;
+  prefetched?: SidebarPrefetch | null;
   children: ReactNode;
 }) {
   const keeper = useMemo(() => new SessionKeeper(initial, fetchImpl), [initial, fetchImpl]);
@@ -42,7 +47,9 @@ export function SessionProvider({
     };
   }, [keeper, autoRenew]);
 
-  const value = useMemo(() => ({ api, session, refreshSession: () => keeper.refresh() }), [api, session, keeper]);
+  // Requests made with another token (the session was renewed since) are not taken over.
+  const usable = prefetched && prefetched.token === session.sessionToken ? prefetched : null;
+  const value = useMemo(() => ({ api, session, refreshSession: () => keeper.refresh(), prefetched: usable }), [api, session, keeper, usable]);
   return <PulseContext.Provider value={value}>{children}</PulseContext.Provider>;
 }
 

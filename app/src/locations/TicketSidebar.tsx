@@ -14,6 +14,7 @@ import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
 import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis';
 import { useLiveRefresh, useNow } from '../features/live';
 import { usePulse } from '../features/session';
+import { useAfterFirstPaint } from '../features/useAfterFirstPaint';
 import { useAutoResize } from '../features/useAutoResize';
 import { useResource } from '../features/useResource';
 import { useI18n } from '../i18n';
@@ -102,10 +103,12 @@ export function TicketSidebar() {
 
 function SidebarBody() {
   const client = useClient();
-  const { session } = usePulse();
+  const { session, prefetched } = usePulse();
   const refreshKey = useLiveRefresh(['ticket.saved', 'notification.kpiUpdated']);
   const health = useHealth(refreshKey);
-  const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey);
+  // On the helpdesk's page the ticket, its figures and the health check were asked for before
+  // React started (features/prefetch.ts): these take those requests over.
+  const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey, prefetched?.ticket);
   // This ticket's figures are what the agent came for: they load at once, beside the
   // health check, and the agent's own KPIs (four heavier requests) only once they are
   // in, so the ticket's figures are never queued behind them.
@@ -115,13 +118,17 @@ function SidebarBody() {
   const mine = useMyKpis(session.user.id, refreshKey, ticketSettled);
   // The first-response target (carried beside the team's figure) is the waiting clock's yardstick.
   const target = mine.status === 'ready' ? (mine.data.windows['30'].team.firstResponseMinutes.target ?? null) : null;
+  // The agent's section (Garden's buttons and loader, the costliest to render first) joins
+  // once the ticket's part has been painted: when the ticket's figures are in at the first
+  // render, nothing else stands before them on screen.
+  const mineShown = useAfterFirstPaint();
 
   if (health.status === 'error') return <ErrorState error={health.error} onRetry={health.reload} />;
   if (health.status === 'ready' && health.data.lastSyncAt === null) return <EmptyState />;
   return (
     <>
       <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} kpis={kpis} target={target} />
-      <MySection mine={mine} />
+      {mineShown ? <MySection mine={mine} /> : null}
     </>
   );
 }

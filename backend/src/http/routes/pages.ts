@@ -4,8 +4,15 @@
  * with a fresh session injected as `<meta name="pulse-session">` for the app to read.
  * Static assets are served from the built `dist/app/`. In demo mode `/` is the
  * standalone preview (a fake ticket view hosting both locations).
+ *
+ * Caching: the built assets (`/app/assets/`) carry a hash of their content in their
+ * names, so browsers keep them for a year without asking again (`immutable`); a new
+ * build has new names. Anything else (the pages) is revalidated on every load.
+ * Compression: the build writes each JS and CSS asset beside itself brotli- and
+ * gzip-compressed (`.br`, `.gz`: app/vite.config.ts); a browser that accepts one of
+ * those gets that file as it is, so nothing is compressed per request.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import express, { Router } from 'express';
 import type { Db } from '../../db/database.js';
@@ -24,6 +31,26 @@ export interface PageRouteDeps {
 }
 
 const LOCATIONS = ['ticket_sidebar', 'nav_bar'] as const;
+
+/** For the content-hashed build assets: a year, never revalidated. */
+export const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
+/** For the rest (pages): kept, but revalidated on every load. */
+const REVALIDATE = 'no-cache';
+
+const COMPRESSIBLE: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+/** Preferred first. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+const isFile = async (file: string) => {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+};
 
 const escapeAttribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -50,7 +77,41 @@ export function pageRoutes(deps: PageRouteDeps): Router {
     });
   }
 
-  router.use('/app', express.static(deps.appDistDir, { index: false, maxAge: '1h', extensions: ['html'] }));
+  const assetsDir = path.join(deps.appDistDir, 'assets');
+  // A JS or CSS asset in its precompressed form, when the browser accepts one and the build wrote it.
+  router.get('/app/assets/:file', async (req, res, next) => {
+    const file = req.params.file;
+    const type = COMPRESSIBLE[path.extname(file)];
+    if (!type || file !== path.basename(file) || file.startsWith('.')) return next();
+    res.vary('Accept-Encoding');
+    for (const encoding of ENCODINGS) {
+      if (req.acceptsEncodings(encoding.name) !== encoding.name) continue;
+      const variant = path.join(assetsDir, file + encoding.suffix);
+      if (!(await isFile(variant)) || !(await isFile(path.join(assetsDir, file)))) continue;
+      res.set({ 'Content-Type': type, 'Content-Encoding': encoding.name, 'Cache-Control': IMMUTABLE_ASSET });
+      res.sendFile(variant, { cacheControl: false }, (err) => {
+        if (!err || res.headersSent) return;
+        // Gone since (a rebuild): the plain file, as if there were no variant.
+        res.removeHeader('Content-Encoding');
+        res.removeHeader('Content-Type');
+        next();
+      });
+      return;
+    }
+    next();
+  });
+
+  router.use(
+    '/app',
+    express.static(deps.appDistDir, {
+      index: false,
+      extensions: ['html'],
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        res.setHeader('Cache-Control', path.dirname(file) === assetsDir ? IMMUTABLE_ASSET : REVALIDATE);
+      },
+    }),
+  );
 
   if (deps.demoMode) {
     router.get('/', async (_req, res) => {
