@@ -31,6 +31,8 @@ try {
   let peakHeapMb = 0;
   const result = await runIngest(bench.db, size, {
     log,
+    // As SyncService: read one page ahead on PostgreSQL, whose work runs in its own process.
+    readAhead: kind === 'postgres',
     facts: true,
     onPage: () => {
       peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 2 ** 20);

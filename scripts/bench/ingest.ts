@@ -34,7 +34,7 @@ const SETTINGS: KpiSettings = { npsFieldId: 360002, cesFieldId: null, cesScale: 
 export async function runIngest(
   db: Db,
   tickets: number,
-  options: { log: (s: string) => void; facts?: boolean; subdomain?: string; onPage?: () => void },
+  options: { log: (s: string) => void; facts?: boolean; subdomain?: string; onPage?: () => void; readAhead?: boolean },
 ): Promise<IngestResult> {
   const helpdesk = new BenchHelpdesk({ tickets });
   const account = await ensureAccount(db, options.subdomain ?? `ingest${tickets}`, 'http://ingest.bench.invalid');
@@ -48,6 +48,7 @@ export async function runIngest(
     now: () => new Date((helpdesk.start + 400 * 86_400) * 1000),
     referenceMaxAgeMs: 3_600_000,
     written,
+    readAhead: options.readAhead ?? false,
     progress: (p) => {
       pages += 1;
       options.onPage?.();

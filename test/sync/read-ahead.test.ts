@@ -63,4 +63,12 @@ describe('readAhead', () => {
     ).rejects.toThrow('page 3 failed');
     expect(seen).toEqual([1, 2]);
   });
+
+  it('with ahead = false (PGlite), the next page is requested only once the current one is written', async () => {
+    const api = fakeExport(3);
+    for await (const page of readAhead(1, api.fetchPage, (p) => p.next, false)) {
+      expect(api.requested).toEqual(Array.from({ length: page.n }, (_, i) => i + 1));
+    }
+    expect(api.requested).toEqual([1, 2, 3]);
+  });
 });

@@ -3,7 +3,6 @@
  * `accounts.settings` jsonb). Every function takes `db` (or a transaction) first so the
  * service decides what commits together.
  */
-import { sql } from 'kysely';
 import type { Executor } from '../sync/repository.js';
 
 /** The stored overrides of one account, or undefined when the account does not exist. */
@@ -36,17 +35,4 @@ export async function writeStoredSettings(db: Executor, accountId: number, setti
     .set({ settings: JSON.stringify(settings), updated_at: new Date() })
     .where('id', '=', accountId)
     .execute();
-}
-
-/** Marks every ticket of the account dirty (its facts are recomputed by the next refresh). Returns how many. */
-export async function markAllTicketsDirty(db: Executor, accountId: number): Promise<number> {
-  const result = await sql<{ n: number }>`
-    with inserted as (
-      insert into ticket_facts_dirty (account_id, ticket_id)
-      select account_id, id from tickets where account_id = ${accountId}
-      on conflict do nothing
-      returning 1
-    )
-    select count(*)::int as n from inserted`.execute(db);
-  return result.rows[0]?.n ?? 0;
 }

@@ -23,7 +23,8 @@ import { targetsSchema } from '../config.js';
 import type { Db } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
-import { markAllTicketsDirty, readStoredSettings, readStoredSettingsForUpdate, writeStoredSettings } from './repository.js';
+import { markAllTicketsDirty } from '../sync/repository.js';
+import { readStoredSettings, readStoredSettingsForUpdate, writeStoredSettings } from './repository.js';
 
 export type SettingsDefaults = Config['settingsDefaults'];
 

@@ -9,24 +9,31 @@
  * own transaction (streams.ts). If writing page n fails, the loop ends and page n+1,
  * read but never written, is dropped (its rejection, if any, is swallowed: the write's
  * error is the one that counts); the next run starts again from the stored cursor.
+ *
+ * `ahead: false` reads strictly one page after the other. That is the choice for PGlite,
+ * whose database work runs on this same thread: nothing would overlap, and a request
+ * sent before a long write would have its time-out clock running through that write.
  */
 export async function* readAhead<Page, From>(
   first: From,
   fetchPage: (from: From) => Promise<Page>,
   /** where the page after `page` starts, or null when `page` is the last */
   nextFrom: (page: Page, from: From) => From | null,
+  ahead = true,
 ): AsyncGenerator<Page> {
   let from = first;
   let pending = fetchPage(from);
   for (;;) {
     const page = await pending;
     const next = nextFrom(page, from);
-    if (next !== null) {
-      pending = fetchPage(next);
+    const fetchNext = () => {
+      pending = fetchPage(next!);
       pending.catch(() => undefined);
-      from = next;
-    }
+      from = next!;
+    };
+    if (next !== null && ahead) fetchNext();
     yield page;
     if (next === null) return;
+    if (!ahead) fetchNext();
   }
 }

@@ -113,6 +113,35 @@ export interface StreamCursor {
   updatedAt: Date | null;
 }
 
+/** Marks every ticket of the account dirty (its facts are recomputed by the next refresh). Returns how many. */
+export async function markAllTicketsDirty(db: Executor, accountId: number): Promise<number> {
+  const result = await sql<{ n: number }>`
+    with inserted as (
+      insert into ticket_facts_dirty (account_id, ticket_id)
+      select account_id, id from tickets where account_id = ${accountId}
+      on conflict do nothing
+      returning 1
+    )
+    select count(*)::int as n from inserted`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}
+
+/**
+ * Marks dirty the tickets whose facts depend on these users' roles: those they wrote
+ * comments on (an agent's public comment is a reply, an end user's is not) and those
+ * they requested (agent-created tickets start differently). kpis/facts.ts reads roles.
+ */
+export async function markTicketsOfUsersDirty(db: Executor, accountId: number, userIds: number[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const ids = sql`(${sql.join(userIds)})`;
+  await sql`
+    insert into ticket_facts_dirty (account_id, ticket_id)
+    select account_id, ticket_id from ticket_comments where account_id = ${accountId} and author_id in ${ids}
+    union
+    select account_id, id from tickets where account_id = ${accountId} and requester_id in ${ids}
+    on conflict do nothing`.execute(db);
+}
+
 export async function getCursor(db: Executor, accountId: number, stream: string): Promise<StreamCursor> {
   const row = await db
     .selectFrom('sync_cursors')

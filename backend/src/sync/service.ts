@@ -92,6 +92,7 @@ export class SyncService {
       now: this.now,
       referenceMaxAgeMs: this.deps.referenceMaxAgeMs ?? 60 * 60 * 1000,
       written,
+      readAhead: this.deps.dbKind === 'postgres',
       progress: (p) => {
         const c = (counts[p.stream] ??= { items: 0, pages: 0, requests: 0 });
         c.items = p.items;

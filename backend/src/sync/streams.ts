@@ -21,7 +21,7 @@ import {
   userRow,
 } from './mappers.js';
 import { readAhead } from './read-ahead.js';
-import { getCursor, markTicketsDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
+import { getCursor, markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 
 export interface StreamProgress {
@@ -45,6 +45,8 @@ export interface StreamContext {
   progress: (p: StreamProgress) => void;
   /** rows written (inserted or changed) by this run, per table */
   written: Record<string, number>;
+  /** request the next page while the current one is written (read-ahead.ts): SyncService sets it on PostgreSQL, not on PGlite; default off */
+  readAhead?: boolean;
 }
 
 export interface Stream {
@@ -65,9 +67,26 @@ function countWritten(ctx: StreamContext, table: string, n: number) {
   ctx.written[table] = (ctx.written[table] ?? 0) + n;
 }
 
+const isAgentRole = (role: string | null | undefined) => role === 'agent' || role === 'admin';
+
+/**
+ * Upserts users; a user who became an agent or stopped being one changes the facts of
+ * the tickets they wrote on or requested (kpis/facts.ts decides by role), so those
+ * tickets are marked dirty in the same transaction.
+ */
 async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
+  if (users.length === 0) return;
   const rows = users.map((u) => userRow(ctx.accountId, u));
+  const known = await trx
+    .selectFrom('users')
+    .select(['id', 'role'])
+    .where('account_id', '=', ctx.accountId)
+    .where('id', 'in', rows.map((r) => r.id))
+    .execute();
+  const before = new Map(known.map((u) => [Number(u.id), u.role]));
+  const switched = rows.filter((r) => before.has(r.id) && isAgentRole(before.get(r.id)) !== isAgentRole(r.role)).map((r) => r.id);
   countWritten(ctx, 'users', (await upsertRows(trx, 'users', rows, ['account_id', 'id'], ['id'])).length);
+  await markTicketsOfUsersDirty(trx, ctx.accountId, switched);
 }
 
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
@@ -85,7 +104,7 @@ const tickets: Stream = {
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor)) {
+    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor, ctx.readAhead ?? false)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
@@ -147,7 +166,7 @@ const ticketEvents: Stream = {
       }
       return next;
     };
-    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)))) {
+    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)), ctx.readAhead ?? false)) {
       const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
       const nextStart = nextStartOf(page, startTime);
       await ctx.db.transaction().execute(async (trx) => {
@@ -180,7 +199,7 @@ const satisfactionRatings: Stream = {
     let items = 0;
     let pages = 0;
     const fetchPage = (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor);
-    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null)) {
+    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null, ctx.readAhead ?? false)) {
       for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
       await ctx.db.transaction().execute(async (trx) => {
         const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
@@ -206,7 +225,7 @@ const users: Stream = {
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor)) {
+    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor, ctx.readAhead ?? false)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
@@ -277,6 +296,7 @@ const reference: Stream = {
     const memberships = await readAll((c) => ctx.api.listGroupMemberships(c));
     const schedules = await ctx.api.listSchedules();
     const holidays = await Promise.all(schedules.map(async (s) => ({ id: s.id, holidays: await ctx.api.listHolidays(s.id) })));
+    const scheduleWritesBefore = (ctx.written.schedules ?? 0) + (ctx.written.schedule_holidays ?? 0);
     await ctx.db.transaction().execute(async (trx) => {
       const a = ctx.accountId;
       countWritten(ctx, 'groups', await replaceAll(trx, 'groups', a, groups.items.map((g) => groupRow(a, g)), ['account_id', 'id']));
@@ -284,6 +304,9 @@ const reference: Stream = {
       countWritten(ctx, 'schedules', await replaceAll(trx, 'schedules', a, schedules.map((s) => scheduleRow(a, s)), ['account_id', 'id']));
       const holidayRows = holidays.flatMap((s) => s.holidays.map((h) => holidayRow(a, s.id, h)));
       countWritten(ctx, 'schedule_holidays', await replaceAll(trx, 'schedule_holidays', a, holidayRows, ['account_id', 'id']));
+      // Business minutes follow the schedules and their holidays: when those changed, every
+      // ticket's facts are recomputed (the groups' schedule mapping is a setting, handled there).
+      if ((ctx.written.schedules ?? 0) + (ctx.written.schedule_holidays ?? 0) > scheduleWritesBefore) await markAllTicketsDirty(trx, a);
       await setCursor(trx, a, 'reference', { cursor: null, startTime: unix(ctx.now()) });
     });
     const items = groups.items.length + memberships.items.length + schedules.length;
