@@ -9,8 +9,9 @@
  * `/api/v1/kpis/team` (last 30 days, minute-rounded as the app asks, so the KPI cache
  * answers repeats; the first request per agent and window computes).
  */
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createApp } from '../../backend/src/app.js';
 import { loadConfig } from '../../backend/src/config.js';
 import type { Db } from '../../backend/src/db/database.js';
@@ -19,90 +20,24 @@ import { createInProcessBus } from '../../backend/src/live/bus.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService } from '../../backend/src/sync/service.js';
 import { seedFacts } from './seed-facts.js';
-import { percentile, type BenchRow } from './table.js';
+import type { HttpLoadInput, LoadOptions, LoadResult } from './http-load.js';
+import type { BenchRow } from './table.js';
 
 const SESSION_SECRET = 'bench-session-secret-0123456789abcdef';
 export const SEED_NOW = new Date('2026-11-01T00:00:00Z');
 
-export interface LoadResult {
-  route: string;
-  sent: number;
-  ok: number;
-  errors: number;
-  statuses: Record<string, number>;
-  p50: number;
-  p99: number;
-  achievedRps: number;
-  /** p50 of 50 requests sent one at a time, before the load: the route's unloaded latency */
-  sequentialP50: number;
-}
-
-export interface LoadOptions {
-  rps: number;
-  requests: number;
-  maxInFlight?: number;
-  maxSeconds?: number;
-  headers?: Record<string, string>;
-}
-
-/** Sends `requests` GETs (path from `pathFor(i)`) at `rps`, open loop, bounded in flight and in time. */
-export async function loadTest(baseUrl: string, route: string, pathFor: (i: number) => string, options: LoadOptions): Promise<LoadResult> {
-  const maxInFlight = options.maxInFlight ?? 64;
-  const deadline = performance.now() + (options.maxSeconds ?? 15) * 1000;
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let inFlight = 0;
-  let sent = 0;
-  let errors = 0;
-  const start = performance.now();
-  const interval = 1000 / options.rps;
-  const pending = new Set<Promise<void>>();
-  let wake: (() => void) | undefined;
-  const one = async (i: number) => {
-    const t0 = performance.now();
-    try {
-      const res = await fetch(baseUrl + pathFor(i), { headers: options.headers ?? {} });
-      await res.arrayBuffer();
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status === 200) latencies.push(performance.now() - t0);
-      else errors += 1;
-    } catch {
-      errors += 1;
-      statuses.network = (statuses.network ?? 0) + 1;
-    }
-  };
-  while (sent < options.requests && performance.now() < deadline) {
-    const due = start + sent * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    if (inFlight >= maxInFlight) {
-      await new Promise<void>((r) => (wake = r));
-      continue;
-    }
-    inFlight += 1;
-    const p = one(sent).finally(() => {
-      inFlight -= 1;
-      pending.delete(p);
-      const w = wake;
-      wake = undefined;
-      w?.();
-    });
-    pending.add(p);
-    sent += 1;
-  }
-  await Promise.all(pending);
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    route,
-    sent,
-    ok: latencies.length,
-    errors,
-    statuses,
-    p50: latencies.length ? percentile(latencies, 0.5) : NaN,
-    p99: latencies.length ? percentile(latencies, 0.99) : NaN,
-    achievedRps: latencies.length / seconds,
-    sequentialP50: NaN,
-  };
+/**
+ * Sends `paths.length` GETs at `rps` from a child process (http-load.ts), so the
+ * generator and the app under test do not share one event loop, as a real client's
+ * would not.
+ */
+function loadTest(baseUrl: string, route: string, paths: string[], options: LoadOptions): Promise<LoadResult> {
+  const child = fork(fileURLToPath(new URL('./http-load.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('exit', (code) => reject(new Error(`load child exited with ${code} before reporting`)));
+    child.send({ baseUrl, route, paths, options } satisfies HttpLoadInput);
+  });
 }
 
 /** Ensures `bench<N>` holds N seeded tickets (the query benchmark's account), seeding if not. */
@@ -169,6 +104,7 @@ export async function runApiLatency(
     // the same for every sidebar within that minute, so the app's KPI cache answers repeats.
     const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
     const window30 = `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
+    const paths = (pathFor: (i: number) => string, n: number) => Array.from({ length: n }, (_, i) => pathFor(i));
     const routes: Array<[string, (i: number) => string]> = [
       ['GET /api/v1/tickets/:id/kpis', (i) => `/api/v1/tickets/${1 + ((i * 7919) % tickets)}/kpis`],
       ['GET /api/v1/kpis/agents/:id', (i) => `/api/v1/kpis/agents/${1000 + ((i * 37) % 200)}?${window30}`],
@@ -177,9 +113,9 @@ export async function runApiLatency(
     const results: LoadResult[] = [];
     for (const [route, pathFor] of routes) {
       // Warm-up: connections, plan caches, JIT.
-      await loadTest(url, route, pathFor, { ...load, requests: 20, rps: 100, maxSeconds: 5 });
-      const sequential = await loadTest(url, route, pathFor, { ...load, requests: 50, rps: 1e6, maxInFlight: 1, maxSeconds: 10 });
-      const r = { ...(await loadTest(url, route, pathFor, load)), sequentialP50: sequential.p50 };
+      await loadTest(url, route, paths(pathFor, 20), { ...load, rps: 100, maxSeconds: 5 });
+      const sequential = await loadTest(url, route, paths(pathFor, 50), { ...load, rps: 1e6, maxInFlight: 1, maxSeconds: 10 });
+      const r = { ...(await loadTest(url, route, paths(pathFor, load.requests), load)), sequentialP50: sequential.p50 };
       options.log(`    ${route}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.achievedRps.toFixed(0)} rps, statuses ${JSON.stringify(r.statuses)}`);
       results.push(r);
     }

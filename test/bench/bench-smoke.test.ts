@@ -4,6 +4,7 @@
  * machine; `npm run bench` is where they are read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runApiLatency } from '../../scripts/bench/api.js';
 import { benchIngest } from '../../scripts/bench/ingest.js';
 import { benchQueries } from '../../scripts/bench/queries.js';
 import { BenchHelpdesk } from '../../scripts/bench/helpdesk-pages.js';
@@ -58,6 +59,15 @@ describe('benchmarks at a tiny size', () => {
     expect(solved / TICKETS).toBeLessThan(0.95);
     for (const r of rows) expect(Number.isFinite(r.value) && r.value > 0, r.what).toBe(true);
   });
+
+  it('API benchmark: every sidebar route answered 200 from a generator in its own process', async () => {
+    const results = await runApiLatency(t.db, t.kind, TICKETS, { log, rps: 50, requests: 30, maxSeconds: 10 });
+    expect(results.map((r) => r.route)).toEqual(['GET /api/v1/tickets/:id/kpis', 'GET /api/v1/kpis/agents/:id', 'GET /api/v1/kpis/team']);
+    for (const r of results) {
+      expect(r, r.route).toMatchObject({ sent: 30, ok: 30, errors: 0, statuses: { 200: 30 } });
+      expect(r.p50 > 0 && r.p99 >= r.p50 && r.sequentialP50 > 0, r.route).toBe(true);
+    }
+  }, 60_000);
 
   it('the generated pages pass the client schemas and are the same for the same ticket', async () => {
     const a = new BenchHelpdesk({ tickets: 1500 });
