@@ -1,51 +1,11 @@
 import styled from 'styled-components';
-import { Tag } from '@zendeskgarden/react-tags';
 import type { Csat, Kpis } from '../api/types';
-import { kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey, type KpiKind } from '../features/kpis';
-import { useI18n, type I18n } from '../i18n';
+import { kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
+import { useI18n } from '../i18n';
+import { DurationText, TargetBadge, formatKpi } from './figures';
 import { colors } from './Theme';
 
-export function formatKpi(i18n: I18n, kind: KpiKind, value: number | null): string {
-  switch (kind) {
-    case 'duration':
-      return i18n.duration(value);
-    case 'rate':
-      return i18n.percent(value);
-    case 'nps':
-      return i18n.number(value, 0);
-    case 'ces':
-      return i18n.number(value, 1);
-    case 'count':
-      return i18n.number(value, 0);
-  }
-}
-
-/** Minutes as "3h 20m", with the exact minutes in the tooltip. */
-export function DurationText({ minutes }: { minutes: number | null | undefined }) {
-  const i18n = useI18n();
-  const exact = minutes === null || minutes === undefined ? undefined : i18n.t('duration.exact', { m: i18n.number(minutes, 2) });
-  return <span title={exact}>{i18n.duration(minutes)}</span>;
-}
-
-/** Met / missed: colour and words (never colour alone). */
-export function TargetBadge({ met, target, kind }: { met: boolean | null; target: number | null; kind: KpiKind }) {
-  const i18n = useI18n();
-  if (target === null) return null;
-  const targetText = formatKpi(i18n, kind, target);
-  const title = i18n.t(kind === 'duration' ? 'target.durationTitle' : 'target.minimumTitle', { target: targetText });
-  if (met === null) {
-    return (
-      <Tag size="small" hue="grey" title={title} data-met="none">
-        {i18n.t('target.noData')}
-      </Tag>
-    );
-  }
-  return (
-    <Tag size="small" hue={met ? 'green' : 'red'} title={title} data-met={met ? 'yes' : 'no'}>
-      {met ? i18n.t('target.met') : i18n.t('target.missed')}
-    </Tag>
-  );
-}
+export { CsatBadge, DurationText, TargetBadge, formatKpi } from './figures';
 
 const ValueLine = styled.span<{ $met: boolean | null }>`
   display: inline-flex;
@@ -96,17 +56,5 @@ export function CsatScore({ csat }: { csat: Csat | undefined }) {
       {i18n.percent(csat.score)}{' '}
       <Sample>{i18n.t('csat.interval', { low: i18n.percent(csat.low), high: i18n.percent(csat.high), n })}</Sample>
     </span>
-  );
-}
-
-/** One ticket's satisfaction rating. */
-export function CsatBadge({ rating }: { rating: string | null }) {
-  const { t } = useI18n();
-  const kind = rating === 'good' || rating === 'bad' || rating === 'offered' ? rating : 'none';
-  const hue = kind === 'good' ? 'green' : kind === 'bad' ? 'red' : 'grey';
-  return (
-    <Tag size="small" hue={hue} data-csat={kind}>
-      {t(`csat.rating.${kind}`)}
-    </Tag>
   );
 }

@@ -1,25 +1,10 @@
 import type { ReactNode } from 'react';
-import { createGlobalStyle } from 'styled-components';
 import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
-
-const GlobalStyle = createGlobalStyle`
-  html, body { margin: 0; padding: 0; }
-  body {
-    font-family: ${DEFAULT_THEME.fonts.system};
-    font-size: ${DEFAULT_THEME.fontSizes.md};
-    color: #2f3941;
-    background: transparent;
-  }
-  *, *::before, *::after { box-sizing: border-box; }
-`;
+// The page basics (margins, font, box sizing) and the light components' styles: a plain stylesheet.
+import './pulse.css';
 
 export function Theme({ children }: { children: ReactNode }) {
-  return (
-    <ThemeProvider theme={DEFAULT_THEME}>
-      <GlobalStyle />
-      {children}
-    </ThemeProvider>
-  );
+  return <ThemeProvider theme={DEFAULT_THEME}>{children}</ThemeProvider>;
 }
 
 /** Colours used beside Garden components (Garden palette values; met/missed always also carry text). */

@@ -5,6 +5,8 @@
  * (React, Garden, the views), whose chunks the page already preloads (app/vite.config.ts),
  * and hands it all over.
  */
+// The stylesheet the first figures are drawn with, linked by the page itself (no style work in JS).
+import '../components/pulse.css';
 import { readSessionFromPage } from '../api/session';
 import { startSidebarPrefetch, warmUpNumberFormat } from '../features/prefetch';
 import { initHelpdeskClient } from '../zaf/init';

@@ -1,12 +1,18 @@
 /**
  * Ticket sidebar: this ticket's figures (or a live "waiting for first reply" clock) and
  * the current agent's KPIs for 7 and 30 days beside the team's and the targets.
+ *
+ * The ticket's part is the first thing painted: it is drawn with plain elements and the
+ * light figure components (components/figures.tsx), styled by a stylesheet the page links
+ * (components/pulse.css), so its first render does no styled-components or Garden work.
+ * The agent's section (Garden buttons, styled tables) joins once that has been painted.
  */
-import { useState } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import type { Kpis, TicketKpis } from '../api/types';
-import { CsatBadge, DurationText, KpiValue, TargetBadge, formatKpi } from '../components/KpiValue';
+import { CsatBadge, DurationText, TargetBadge, formatKpi } from '../components/figures';
+import { KpiValue } from '../components/KpiValue';
 import { SetupGate } from '../components/SetupState';
 import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { colors } from '../components/Theme';
@@ -21,42 +27,6 @@ import { useI18n } from '../i18n';
 import { useClient } from '../zaf/ClientProvider';
 import type { HelpdeskTicket } from '../zaf/types';
 
-const Root = styled.div`
-  padding: 8px 4px 12px;
-  display: flex;
-  flex-direction: column;
-  gap: 12px;
-`;
-
-const Section = styled.section`
-  border: 1px solid ${colors.border};
-  border-radius: 6px;
-  padding: 8px 10px;
-`;
-
-const SectionTitle = styled.h2`
-  margin: 0 0 6px;
-  font-size: 13px;
-  font-weight: 600;
-  display: flex;
-  flex-wrap: wrap;
-  justify-content: space-between;
-  align-items: center;
-  gap: 4px 8px;
-`;
-
-const Figures = styled.dl`
-  margin: 0;
-  display: grid;
-  grid-template-columns: minmax(0, 1fr) auto;
-  row-gap: 6px;
-  column-gap: 8px;
-  align-items: center;
-  dt { color: ${colors.muted}; font-size: 12px; }
-  dd { margin: 0; text-align: right; font-weight: 600; }
-  .wide { grid-column: 1 / -1; text-align: left; }
-`;
-
 const Grid = styled.table`
   width: 100%;
   border-collapse: collapse;
@@ -66,20 +36,10 @@ const Grid = styled.table`
   td:first-child { color: ${colors.muted}; }
 `;
 
-const Clock = styled.div<{ $overdue: boolean | null }>`
-  display: flex;
-  flex-direction: column;
-  gap: 2px;
-  padding: 6px 8px;
-  border-radius: 4px;
-  background: ${colors.subtle};
-  border-left: 4px solid ${(p) => (p.$overdue === true ? colors.bad : p.$overdue === false ? colors.good : colors.border)};
-`;
-
-const Muted = styled.span`
-  color: ${colors.muted};
-  font-size: 12px;
-`;
+/** Secondary text (pulse.css). */
+function Muted(props: HTMLAttributes<HTMLSpanElement>) {
+  return <span className="pulse-muted" {...props} />;
+}
 
 const Toggle = styled.div`
   display: inline-flex;
@@ -93,11 +53,11 @@ export function TicketSidebar() {
   const rootRef = useAutoResize<HTMLDivElement>();
   // A helpdesk account still being set up shows the setup state, never a blank or an error.
   return (
-    <Root ref={rootRef} aria-label={t('sidebar.title')}>
+    <div className="pulse-sidebar" ref={rootRef} aria-label={t('sidebar.title')}>
       <SetupGate>
         <SidebarBody />
       </SetupGate>
-    </Root>
+    </div>
   );
 }
 
@@ -163,10 +123,10 @@ function TicketSection({
     );
   }
   return (
-    <Section aria-labelledby="pulse-ticket-title">
-      <SectionTitle id="pulse-ticket-title">{ticketId === null ? t('sidebar.ticket.title') : t('sidebar.ticket.titleWithId', { id: ticketId })}</SectionTitle>
+    <section className="pulse-section" aria-labelledby="pulse-ticket-title">
+      <h2 className="pulse-section-title" id="pulse-ticket-title">{ticketId === null ? t('sidebar.ticket.title') : t('sidebar.ticket.titleWithId', { id: ticketId })}</h2>
       {content}
-    </Section>
+    </section>
   );
 }
 
@@ -175,7 +135,7 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
   const { t } = i18n;
   const waiting = kpis.firstResponseMinutes === null && OPEN_STATUSES.has(kpis.status);
   return (
-    <Figures>
+    <dl className="pulse-figures">
       <dt className={waiting ? 'wide' : undefined}>{t('kpi.firstResponseMinutes.label')}</dt>
       <dd className={waiting ? 'wide' : undefined} data-testid="ticket-firstResponse">
         {waiting ? (
@@ -211,7 +171,7 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       <dd data-testid="ticket-csat">
         <CsatBadge rating={kpis.csat} />
       </dd>
-    </Figures>
+    </dl>
   );
 }
 
@@ -224,7 +184,7 @@ export function WaitingClock({ createdAt, target }: { createdAt: string | null; 
   const elapsed = Math.max(0, (now - start) / 60_000);
   const overdue = target === null ? null : elapsed > target;
   return (
-    <Clock $overdue={overdue} data-testid="waiting-clock" data-overdue={overdue === null ? 'none' : String(overdue)}>
+    <div className="pulse-clock" data-testid="waiting-clock" data-overdue={overdue === null ? 'none' : String(overdue)}>
       <span>{t('sidebar.ticket.waitingFor', { time: duration(elapsed) })}</span>
       {target !== null ? (
         <Muted>
@@ -233,7 +193,7 @@ export function WaitingClock({ createdAt, target }: { createdAt: string | null; 
             : t('sidebar.ticket.remaining', { time: duration(target - elapsed), target: duration(target) })}
         </Muted>
       ) : null}
-    </Clock>
+    </div>
   );
 }
 
@@ -281,8 +241,8 @@ function MySection({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
     );
   }
   return (
-    <Section aria-labelledby="pulse-me-title">
-      <SectionTitle id="pulse-me-title">
+    <section className="pulse-section" aria-labelledby="pulse-me-title">
+      <h2 className="pulse-section-title" id="pulse-me-title">
         <span>{t('sidebar.me.title')}</span>
         <Toggle role="group" aria-label={t('sidebar.me.window')}>
           {(['7', '30'] as const).map((d) => (
@@ -291,10 +251,10 @@ function MySection({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
             </Button>
           ))}
         </Toggle>
-      </SectionTitle>
+      </h2>
       {content}
       {mine.status === 'ready' && mine.refreshing ? <Muted>{t('state.refreshing')}</Muted> : null}
-    </Section>
+    </section>
   );
 }
 
