@@ -212,9 +212,10 @@ const transientFaults: Scenario[] = [
     name: 'responses slower than the client timeout, retried',
     fresh: true,
     maxRetries: 2,
-    timeoutMs: 250,
+    // Time-out and delay sized so a loaded CI machine's ordinary responses stay far inside it.
+    timeoutMs: 1000,
     inject: () => {
-      const slow = midStream('/incremental/tickets/', 1, 2, async () => void (await sleep(700)));
+      const slow = midStream('/incremental/tickets/', 1, 2, async () => void (await sleep(2500)));
       emu.onRequest(slow.hook);
       return slow.faulted;
     },
@@ -224,14 +225,14 @@ const transientFaults: Scenario[] = [
   {
     name: 'response slower than the client timeout, no retries',
     fresh: true,
-    timeoutMs: 250,
+    timeoutMs: 1000,
     inject: () => {
-      const slow = midStream('/incremental/users/', 0, 1, async () => void (await sleep(700)));
+      const slow = midStream('/incremental/users/', 0, 1, async () => void (await sleep(2500)));
       emu.onRequest(slow.hook);
       return slow.faulted;
     },
     expect: 'failed',
-    failure: { stream: 'users', path: USERS_PATH, message: /: timed out after 250 ms$/ },
+    failure: { stream: 'users', path: USERS_PATH, message: /: timed out after 1000 ms$/ },
   },
 ];
 

@@ -199,7 +199,7 @@ describe('refreshDirtyTicketFacts / refreshTicketFacts', () => {
     expect(facts.nps_at).toEqual(new Date('2025-03-06T15:00:00Z'));
   });
 
-  it('handles many tickets in batches', async () => {
+  it('handles many tickets in batches, reporting progress after each', async () => {
     const ids = Array.from({ length: 1200 }, (_, i) => i + 1);
     await t.db
       .insertInto('tickets')
@@ -216,8 +216,15 @@ describe('refreshDirtyTicketFacts / refreshTicketFacts', () => {
       .values(ids.map((id) => ({ account_id: accountId, id: id * 10, ticket_id: id, author_id: AGENT_A, public: true, audit_id: null, via_channel: null, created_at: new Date('2025-03-04T15:00:00Z') })))
       .execute();
     await t.db.insertInto('ticket_facts_dirty').values(ids.map((ticket_id) => ({ account_id: accountId, ticket_id }))).execute();
-    const r = await refreshDirtyTicketFacts(t.db, accountId, options);
+    const reports: Array<[number, number]> = [];
+    const r = await refreshDirtyTicketFacts(t.db, accountId, { ...options, onProgress: (done, total) => reports.push([done, total]) });
     expect(r.refreshed).toBe(1200);
+    // Progress after every batch of 500, against the 1,200 marks found at the start.
+    expect(reports).toEqual([
+      [500, 1200],
+      [1000, 1200],
+      [1200, 1200],
+    ]);
     const { n } = await t.db.selectFrom('ticket_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('agent_created', '=', true).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(1200);
   });

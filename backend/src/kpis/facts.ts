@@ -364,6 +364,8 @@ export interface RefreshOptions {
   logger: Logger;
   /** tickets per batch (one transaction each); default 500 */
   batchSize?: number;
+  /** after each batch: tickets refreshed so far, of about `total` (the marks found at the start) */
+  onProgress?: (refreshed: number, total: number) => void;
 }
 
 export interface RefreshResult {
@@ -596,6 +598,9 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   const hasDirty = await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
   if (hasDirty) {
     const context = await loadAccountContext(db, accountId);
+    const total = options.onProgress
+      ? Number((await db.selectFrom('ticket_facts_dirty').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n)
+      : 0;
     // Keyset walk over the primary key (account_id, ticket_id): each batch starts after
     // the last ticket taken, so it never rescans the marks earlier batches deleted. When
     // a pass runs out, one more pass from the start picks up marks added behind it (a
@@ -626,6 +631,7 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
       after = r.last;
       result.refreshed += r.refreshed;
       result.mismatches.push(...r.mismatches);
+      options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
     }
   }
   // First run after the migration, or after a batch too wide for per-day upkeep: one rebuild.

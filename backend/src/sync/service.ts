@@ -108,7 +108,23 @@ export class SyncService {
       current = 'facts';
       await analyzeAfterBulkWrite(db, written);
       const settings = await this.deps.settingsFor(account.id);
-      const facts = await refreshDirtyTicketFacts(db, account.id, { settings, logger });
+      // The facts refresh reports like a stream (a backfill's refresh takes minutes).
+      let batches = 0;
+      const factsProgress = (items: number, fraction: number, done: boolean) => {
+        const c = (counts.facts ??= { items: 0, pages: 0, requests: 0 });
+        c.items = items;
+        c.pages = batches;
+        options.onProgress?.({ stream: 'facts', items, pages: batches, fraction, done });
+      };
+      const facts = await refreshDirtyTicketFacts(db, account.id, {
+        settings,
+        logger,
+        onProgress: (refreshed, total) => {
+          batches += 1;
+          factsProgress(refreshed, total > 0 ? refreshed / total : 1, false);
+        },
+      });
+      factsProgress(facts.refreshed, 1, true);
       this.warnMismatches(account.id, facts.mismatches);
       await finishRun(db, account.id, runId, { status: 'succeeded', counts });
       if (facts.refreshed > 0) this.deps.onDataChanged?.(account.id, 'many');
