@@ -7,10 +7,12 @@ import * as initial from './2026-11-22T00-00_initial.js';
 import * as ticketFacts from './2026-11-23T00-00_ticket_facts.js';
 import * as kpiWindowIndexes from './2026-11-24T00-00_kpi_window_indexes.js';
 import * as kpiDailyRollups from './2026-11-25T00-00_kpi_daily_rollups.js';
+import * as agentWindowIndexes from './2026-11-26T00-00_agent_window_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
   '2026-11-23T00-00_ticket_facts': ticketFacts,
   '2026-11-24T00-00_kpi_window_indexes': kpiWindowIndexes,
   '2026-11-25T00-00_kpi_daily_rollups': kpiDailyRollups,
+  '2026-11-26T00-00_agent_window_indexes': agentWindowIndexes,
 };
