@@ -114,14 +114,19 @@ function precompress(): Plugin {
   };
 }
 
-/** The modules of the ticket sidebar's two loading steps, known once the module graph is (sidebarChunks()). */
-const sidebar = { early: new Set<string>(), app: new Set<string>() };
+/** The modules of the ticket sidebar's loading steps, known once the module graph is (sidebarChunks()). */
+const sidebar = { early: new Set<string>(), app: new Set<string>(), garden: new Set<string>() };
+/** The packages the sidebar's first render does without: they load after its first paint. */
+const GARDEN = /\/node_modules\/(styled-components|@zendeskgarden\/[^/]+)\//;
 
 /**
  * Finds the modules the ticket sidebar's entry imports statically (its first chunk,
  * `early`: the ZAF SDK, the session, the API client, the prefetch) and those its boot
- * import adds (`vendor`: React, Garden and the sidebar's views), so that each step is one
- * request. The other pages load the same two chunks plus their own.
+ * import adds (`vendor`: React, React DOM and the sidebar's light views), so that each step
+ * is one request. What the sidebar loads on demand after its first paint (its Garden parts:
+ * the agent's section, the full error and setup states) is one more chunk, `garden`, with
+ * styled-components and the Garden packages the sidebar uses; the page does not preload it.
+ * The other pages load the same chunks plus their own.
  */
 function sidebarChunks(): Plugin {
   return {
@@ -145,7 +150,15 @@ function sidebarChunks(): Plugin {
       reach(entry, sidebar.early, new Set());
       // The entry module stays in the page's entry chunk.
       sidebar.early.delete(entry);
+      sidebar.garden.clear();
       for (const boot of BOOT_IMPORTS.ticket_sidebar ?? []) reach(boot, sidebar.app, sidebar.early);
+      const loaded = new Set([...sidebar.early, ...sidebar.app]);
+      for (const id of sidebar.app) {
+        for (const lazy of this.getModuleInfo(id)?.dynamicallyImportedIds ?? []) reach(lazy, sidebar.garden, loaded);
+      }
+      for (const id of sidebar.app) {
+        if (GARDEN.test(id)) this.warn(`${id} is in the ticket sidebar's first load: it should only be reached through a dynamic import`);
+      }
     },
   };
 }
@@ -207,15 +220,17 @@ function pageSizes(): Plugin {
       rollupOptions: {
         input: Object.fromEntries(PAGES.map((page) => [page, path.resolve(appDir, `${page}.html`)])),
         output: {
-          // The chunk shared by every page (React, styled-components, Garden) is named for what it is.
+          // The chunk shared by every page (React, React DOM) is named for what it is.
           chunkFileNames: (chunk) =>
             chunk.moduleIds.some((id) => id.includes('/node_modules/react-dom/')) ? 'assets/vendor-[hash].js' : 'assets/[name]-[hash].js',
           // The ticket sidebar loads in two steps, each one chunk (plus the bundler's runtime):
-          // what its entry needs before React, and the app it then imports (sidebarChunks()).
+          // what its entry needs before React, and the app it then imports; its Garden parts
+          // come after its first paint, in a third (sidebarChunks()).
           codeSplitting: {
             groups: [
               { name: 'early', test: (id: string) => sidebar.early.has(id), priority: 2 },
               { name: 'vendor', test: (id: string) => sidebar.app.has(id), priority: 1 },
+              { name: 'garden', test: (id: string) => sidebar.garden.has(id), priority: 0 },
             ],
           },
         },

@@ -3,7 +3,7 @@ import './setup';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, expect, test, vi } from 'vitest';
 import { Preview } from '../../app/src/preview/Preview';
-import { HEALTHY, agent, apiError, fakeFetch, kpis, session, ticketKpis } from './support';
+import { HEALTHY, LAZY_WAIT, agent, apiError, fakeFetch, kpis, session, ticketKpis } from './support';
 
 const directory = {
   agents: [
@@ -57,7 +57,7 @@ test('the preview hosts the sidebar for a demo ticket, with a user picker and a 
   fireEvent.click(screen.getByRole('button', { name: 'Español' }));
   expect(await screen.findByText('Vista previa de Pulse (datos de demostración)')).toBeTruthy();
   expect(location.search).toBe('?locale=es');
-  expect(await screen.findByText('Sus KPI')).toBeTruthy();
+  expect(await screen.findByText('Sus KPI', {}, LAZY_WAIT)).toBeTruthy();
 });
 
 test('the preview starts in the language of ?locale= and shows the team view', async () => {

@@ -6,7 +6,7 @@ import { REFRESH_MARGIN_MS } from '../../app/src/api/session';
 import { startSidebarPrefetch } from '../../app/src/features/prefetch';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { createStandInClient } from '../../app/src/zaf/standIn';
-import { HEALTHY, apiError, emptyKpis, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
+import { HEALTHY, LAZY_WAIT, apiError, emptyKpis, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
 
 const team = (k = kpis()) => ({ from: 'f', to: 't', team: k });
 const routes = (overrides: Record<string, unknown> = {}) => ({
@@ -38,7 +38,7 @@ describe('TicketSidebar states', () => {
     let up = false;
     const f = fakeFetch(routes({ 'GET /api/v1/health': () => (up ? HEALTHY : new TypeError('Failed to fetch')) }));
     renderApp(<TicketSidebar />, { fetch: f.fetch });
-    const alert = (await screen.findByRole('alert')).closest<HTMLElement>('[data-state="error"]')!;
+    const alert = (await screen.findByRole('alert', {}, LAZY_WAIT)).closest<HTMLElement>('[data-state="error"]')!;
     expect(alert.getAttribute('data-error-kind')).toBe('unreachable');
     expect(alert.textContent).toContain('Pulse is unreachable');
     up = true;
@@ -54,7 +54,7 @@ describe('TicketSidebar states', () => {
 
   test('error: not configured (page opened without a session)', async () => {
     renderApp(<TicketSidebar />, { fetch: fakeFetch(routes()).fetch, session: null });
-    const alert = (await screen.findByRole('alert')).closest('[data-state="error"]')!;
+    const alert = (await screen.findByRole('alert', {}, LAZY_WAIT)).closest('[data-state="error"]')!;
     expect(alert.getAttribute('data-error-kind')).toBe('notConfigured');
     expect(alert.textContent).toContain('Pulse is not set up');
   });
@@ -76,7 +76,7 @@ describe('TicketSidebar data', () => {
     expect(ticket.textContent).toContain('One-touch');
     expect(ticket.textContent).toContain('Yes');
 
-    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    const mine = (await screen.findByText('Your KPIs', {}, LAZY_WAIT)).closest('section')!;
     await waitFor(() => expect(mine.querySelector('tr[data-kpi="fcr"]')).toBeTruthy());
     const fr = mine.querySelector('tr[data-kpi="firstResponseMinutes"]')!;
     expect(fr.querySelector('[data-met="yes"]')!.textContent).toBe('Target met');
@@ -106,7 +106,7 @@ describe('TicketSidebar data', () => {
       }),
     );
     renderApp(<TicketSidebar />, { fetch: f.fetch });
-    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    const mine = (await screen.findByText('Your KPIs', {}, LAZY_WAIT)).closest('section')!;
     await waitFor(() => expect(mine.querySelector('tr[data-kpi="ticketsSolved"]')?.textContent).toContain('3'));
     fireEvent.click(within(mine).getByRole('button', { name: 'Last 30 days' }));
     expect(mine.querySelector('tr[data-kpi="ticketsSolved"]')!.textContent).toContain('31');
@@ -114,7 +114,7 @@ describe('TicketSidebar data', () => {
 
   test('an agent with no activity gets a note, not a blank', async () => {
     renderApp(<TicketSidebar />, { fetch: fakeFetch(routes({ 'GET /api/v1/kpis/agents/10': { agentId: 10, name: 'Ana', groupIds: [], ...emptyKpis() } })).fetch });
-    expect(await screen.findByText('No activity of yours in the last 7 days.')).toBeTruthy();
+    expect(await screen.findByText('No activity of yours in the last 7 days.', {}, LAZY_WAIT)).toBeTruthy();
   });
 
   test('waiting for first reply: a live clock against the target', async () => {
@@ -145,7 +145,7 @@ describe('TicketSidebar data', () => {
   test('in Spanish', async () => {
     renderApp(<TicketSidebar />, { fetch: fakeFetch(routes()).fetch, locale: 'es' });
     expect(await screen.findByText('Ticket n.º 42')).toBeTruthy();
-    const mine = (await screen.findByText('Sus KPI')).closest('section')!;
+    const mine = (await screen.findByText('Sus KPI', {}, LAZY_WAIT)).closest('section')!;
     await waitFor(() => expect(mine.querySelector('[data-met="yes"]')).toBeTruthy());
     expect(mine.querySelector('[data-met="yes"]')!.textContent).toBe('Objetivo cumplido');
     expect(mine.querySelector('[data-met="no"]')!.textContent).toBe('Objetivo no cumplido');
@@ -171,7 +171,7 @@ describe('TicketSidebar loading order', () => {
     answer(ticketKpis());
     const ticket = (await screen.findByText('Ticket #42')).closest('section')!;
     await waitFor(() => expect(ticket.textContent).toContain('45m'));
-    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    const mine = (await screen.findByText('Your KPIs', {}, LAZY_WAIT)).closest('section')!;
     await waitFor(() => expect(mine.querySelector('tr[data-kpi="fcr"]')).toBeTruthy());
     await settle();
     // 7 and 30 days, each with the team beside: four requests, none repeated.
@@ -193,7 +193,7 @@ describe('TicketSidebar loading order', () => {
     renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
     const ticket = (await screen.findByText('Ticket #42')).closest('section')!;
     await waitFor(() => expect(ticket.textContent).toContain('45m'));
-    const mine = (await screen.findByText('Your KPIs')).closest('section')!;
+    const mine = (await screen.findByText('Your KPIs', {}, LAZY_WAIT)).closest('section')!;
     await waitFor(() => expect(mine.querySelector('tr[data-kpi="fcr"]')).toBeTruthy());
     await settle();
     expect(f.callsTo('/api/v1/tickets/42/kpis')).toHaveLength(1);
@@ -240,7 +240,7 @@ describe('TicketSidebar loading order', () => {
     const client = createStandInClient({ ticket: { id: 42 }, user: { id: 10 } });
     const prefetched = startSidebarPrefetch(client, session(), f.fetch);
     renderApp(<TicketSidebar />, { fetch: f.fetch, client, prefetched });
-    const alert = (await screen.findByRole('alert')).closest<HTMLElement>('[data-state="error"]')!;
+    const alert = (await screen.findByRole('alert', {}, LAZY_WAIT)).closest<HTMLElement>('[data-state="error"]')!;
     expect(alert.getAttribute('data-error-kind')).toBe('unreachable');
     up = true;
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));

@@ -157,4 +157,11 @@ export function renderApp(
   return { ...result, client };
 }
 
+/**
+ * findBy… options for what the ticket sidebar loads on demand (React.lazy: the agent's
+ * section, the full error state): the test runner resolves each dynamic import through its
+ * main process, which a busy machine can keep waiting past findBy's default second.
+ */
+export const LAZY_WAIT = { timeout: 5000 };
+
 export const HEALTHY = { status: 'ok', db: 'ok', lastSyncAt: '2026-11-23T04:00:00.000Z' };

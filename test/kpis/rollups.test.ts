@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { refreshTicketFacts } from '../../backend/src/kpis/facts.js';
+import { refreshDirtyTicketFacts, refreshTicketFacts } from '../../backend/src/kpis/facts.js';
 import { rebuildRollups, rollupSnapshot, rollupsReady, splitWindow } from '../../backend/src/kpis/rollups.js';
 import { DURATION_PLACEMENT_GROUPS, durationStats, durationStatsByPlacement } from '../../backend/src/kpis/queries/duration-stats.js';
 import type { Scope } from '../../backend/src/kpis/queries/scope.js';
@@ -139,6 +139,19 @@ describe('daily rollups give the raw path\'s numbers', () => {
     expect(after).toEqual(await rollupSnapshot(t.db, accountId));
     const [, from, to] = WINDOWS[5]!;
     expect(await agentsKpis(t.db, q(from, to), TARGETS)).toEqual(await agentsKpis(t.db, q(from, to, { source: 'raw' }), TARGETS));
+  });
+
+  it('a bulk refresh (over 10% of the tickets dirty) rebuilds the rollups once and ends equal to a rebuild', async () => {
+    const { n } = await t.db.selectFrom('ticket_facts').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    const bulk = Array.from({ length: Math.ceil(Number(n) * 0.15) }, (_, i) => 1 + i * 6);
+    await t.db.insertInto('ticket_facts_dirty').values(bulk.map((ticket_id) => ({ account_id: accountId, ticket_id }))).onConflict((oc) => oc.doNothing()).execute();
+    const result = await refreshDirtyTicketFacts(t.db, accountId, { settings: kpiSettings, logger: silentLogger });
+    expect(result.refreshed).toBe(bulk.length);
+    // Suspended during the refresh (reads went to raw facts), rebuilt and complete after it.
+    expect(await rollupsReady(t.db, accountId)).toBe(true);
+    const after = await rollupSnapshot(t.db, accountId);
+    await rebuildRollups(t.db, accountId);
+    expect(after).toEqual(await rollupSnapshot(t.db, accountId));
   });
 });
 

@@ -1,45 +1,11 @@
-import type { ReactNode } from 'react';
-import type { Session } from '../api/types';
-import type { SidebarPrefetch } from '../features/prefetch';
-import { SessionProvider } from '../features/session';
-import { I18nProvider, type Locale } from '../i18n';
-import { ClientProvider } from '../zaf/ClientProvider';
-import type { HelpdeskClient } from '../zaf/types';
-import { ErrorState } from './StateViews';
+import { BaseShell, type ShellProps } from './BaseShell';
 import { Theme } from './Theme';
 
 /** Theme, translations, the helpdesk client and the session: everything a location needs. */
-export function AppShell({
-  client,
-  session,
-  locale,
-  fetchImpl,
-  autoRenew,
-  prefetched,
-  children,
-}: {
-  client: HelpdeskClient;
-  session: Session | null;
-  locale: Locale;
-  fetchImpl?: typeof fetch;
-  autoRenew?: boolean;
-  /** The ticket sidebar's requests started before React (features/prefetch.ts). */
-  prefetched?: SidebarPrefetch | null;
-  children: ReactNode;
-}) {
+export function AppShell(props: ShellProps) {
   return (
     <Theme>
-      <I18nProvider locale={locale}>
-        <ClientProvider client={client}>
-          {session ? (
-            <SessionProvider initial={session} {...(fetchImpl ? { fetchImpl } : {})} {...(autoRenew !== undefined ? { autoRenew } : {})} prefetched={prefetched ?? null}>
-              {children}
-            </SessionProvider>
-          ) : (
-            <ErrorState kind="notConfigured" />
-          )}
-        </ClientProvider>
-      </I18nProvider>
+      <BaseShell {...props} />
     </Theme>
   );
 }

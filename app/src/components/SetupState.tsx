@@ -6,16 +6,17 @@
  * reports `lastSyncAt` renew the session (which then carries the user's real role) and
  * show the figures.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useContext, useEffect, useRef, useState, type ComponentProps } from 'react';
 import styled from 'styled-components';
 import { Dots } from '@zendeskgarden/react-loaders';
 import type { AccountStatus } from '../api/types';
 import { usePulse } from '../features/session';
 import { useI18n } from '../i18n';
-import { colors } from './Theme';
+import { SETUP_POLL_MS, SetupContext } from './SetupGate';
+import { colors, Theme } from './Theme';
 
-/** How often the account is asked whether its first sync has finished. */
-export const SETUP_POLL_MS = 30_000;
+// The gate has no Garden part (SetupGate.tsx): it loads this module when the state shows.
+export { SETUP_POLL_MS, SetupGate } from './SetupGate';
 
 const Box = styled.section`
   display: flex;
@@ -131,46 +132,6 @@ export function SetupState({
   );
 }
 
-const SetupContext = createContext<{ report: () => void } | null>(null);
-
-/**
- * Shows the setup state instead of `children` while the session is a setup session, or
- * after a view inside reported a 403 "not set up yet" (ErrorState does). `renderSetup`
- * frames the state for the location (the team view keeps its title).
- */
-export function SetupGate({
-  children,
-  refreshKey,
-  renderSetup,
-}: {
-  children: ReactNode;
-  refreshKey?: number;
-  renderSetup?: (state: ReactNode) => ReactNode;
-}) {
-  const { session } = usePulse();
-  const [reported, setReported] = useState(false);
-  const [cycles, setCycles] = useState(0);
-  const report = useCallback(() => setReported(true), []);
-  const context = useMemo(() => ({ report }), [report]);
-  const onReady = useCallback(() => {
-    setReported(false);
-    setCycles((n) => n + 1);
-  }, []);
-
-  if (session.setup || reported) {
-    const state = (
-      <SetupState
-        onReady={onReady}
-        // After a round that ended in "ready" but the views still hear "not set up", wait before asking again.
-        initialDelayMs={cycles > 0 ? SETUP_POLL_MS : 0}
-        {...(refreshKey !== undefined ? { refreshKey } : {})}
-      />
-    );
-    return <>{renderSetup ? renderSetup(state) : state}</>;
-  }
-  return <SetupContext.Provider value={context}>{children}</SetupContext.Provider>;
-}
-
 /** What ErrorState shows for a 403 "not set up yet": the setup state (whole view when inside a SetupGate). */
 export function NotSetUpYet() {
   const gate = useContext(SetupContext);
@@ -178,4 +139,13 @@ export function NotSetUpYet() {
     gate?.report();
   }, [gate]);
   return <SetupState />;
+}
+
+/** SetupState with Garden's theme around it: what SetupGate loads (views drawn without the theme). */
+export function ThemedSetupState(props: ComponentProps<typeof SetupState>) {
+  return (
+    <Theme>
+      <SetupState {...props} />
+    </Theme>
+  );
 }

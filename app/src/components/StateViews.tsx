@@ -5,7 +5,10 @@ import { Dots } from '@zendeskgarden/react-loaders';
 import { errorKind, type ErrorKind } from '../features/errors';
 import { useI18n } from '../i18n';
 import { NotSetUpYet } from './SetupState';
-import { colors } from './Theme';
+import { colors, Theme } from './Theme';
+
+// The empty state has no Garden part: the light one (components/LightStates.tsx) is the one.
+export { EmptyState } from './LightStates';
 
 const Centered = styled.div`
   display: flex;
@@ -23,16 +26,6 @@ export function LoadingState({ label }: { label?: string }) {
     <Centered role="status" aria-live="polite" data-state="loading">
       <Dots size={24} />
       <span>{label ?? t('state.loading')}</span>
-    </Centered>
-  );
-}
-
-export function EmptyState({ title, body }: { title?: string; body?: string }) {
-  const { t } = useI18n();
-  return (
-    <Centered role="status" data-state="empty">
-      <strong>{title ?? t('state.emptyTitle')}</strong>
-      <span>{body ?? t('state.emptyBody')}</span>
     </Centered>
   );
 }
@@ -61,5 +54,14 @@ export function ErrorState({ error, kind, onRetry }: { error?: unknown; kind?: E
         ) : null}
       </Alert>
     </ErrorBox>
+  );
+}
+
+/** ErrorState with Garden's theme around it: for views drawn without it (components/LightStates.tsx). */
+export function ThemedErrorState(props: { error?: unknown; kind?: ErrorKind; onRetry?: () => void }) {
+  return (
+    <Theme>
+      <ErrorState {...props} />
+    </Theme>
   );
 }

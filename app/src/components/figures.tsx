@@ -29,6 +29,11 @@ export function DurationText({ minutes }: { minutes: number | null | undefined }
   return <span title={exact}>{i18n.duration(minutes)}</span>;
 }
 
+/** Secondary text (pulse.css `.pulse-muted`). */
+export function Muted(props: HTMLAttributes<HTMLSpanElement>) {
+  return <span className="pulse-muted" {...props} />;
+}
+
 /** A small badge with the look of Garden's small Tag (pulse.css `.pulse-tag`). */
 export function Badge({ hue, className, ...rest }: { hue: 'green' | 'red' | 'grey' } & HTMLAttributes<HTMLDivElement>) {
   return <div className={`pulse-tag${hue === 'grey' ? '' : ` pulse-tag--${hue}`}${className ? ` ${className}` : ''}`} {...rest} />;

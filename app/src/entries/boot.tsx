@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { readSessionFromPage } from '../api/session';
 import type { Session } from '../api/types';
-import { AppShell } from '../components/AppShell';
+import { BaseShell } from '../components/BaseShell';
 import type { SidebarPrefetch } from '../features/prefetch';
 import { localeParam, normalizeLocale, type Locale } from '../i18n';
 import { initHelpdeskClient } from '../zaf/init';
@@ -23,6 +23,8 @@ export interface Booted {
  * browser language, so the page is never blank) and again when ZAF tells the agent's locale.
  * `booted`: the client and session an entry already has (the ticket sidebar's, which starts
  * its first requests before React loads); read from the page otherwise.
+ * No Garden theme here (a location that uses Garden puts Theme around its view), so the
+ * ticket sidebar's first render needs nothing but React.
  */
 export function bootLocation(render: () => ReactNode, booted?: Booted): void {
   const root = createRoot(document.getElementById('root')!);
@@ -32,9 +34,9 @@ export function bootLocation(render: () => ReactNode, booted?: Booted): void {
   const mount = (locale: Locale) => {
     document.documentElement.lang = locale;
     root.render(
-      <AppShell client={client} session={session} locale={locale} prefetched={prefetched}>
+      <BaseShell client={client} session={session} locale={locale} prefetched={prefetched}>
         {render()}
-      </AppShell>,
+      </BaseShell>,
     );
   };
   const guess = normalizeLocale(localeParam() ?? navigator.language);

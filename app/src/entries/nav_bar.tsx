@@ -1,4 +1,9 @@
+import { Theme } from '../components/Theme';
 import { TeamView } from '../locations/TeamView';
 import { bootLocation } from './boot';
 
-bootLocation(() => <TeamView />);
+bootLocation(() => (
+  <Theme>
+    <TeamView />
+  </Theme>
+));

@@ -4,13 +4,15 @@ import { useEffect, useState } from 'react';
 const HIDDEN_FRAME_FALLBACK_MS = 250;
 
 /**
- * false until the browser has painted the view once, then true: for a part of a view that
- * must not hold up its first paint (it renders in the task after that paint's frame).
+ * false until the browser has painted the view once with `ready` true, then true (for good):
+ * for a part of a view that must not hold up the paint of what comes first (it renders in
+ * the task after that paint's frame). `ready` (default true): what must be on screen first
+ * is there.
  */
-export function useAfterFirstPaint(): boolean {
+export function useAfterFirstPaint(ready = true): boolean {
   const [painted, setPainted] = useState(false);
   useEffect(() => {
-    if (painted) return;
+    if (painted || !ready) return;
     const done = () => setPainted(true);
     let afterPaint: ReturnType<typeof setTimeout> | undefined;
     // The frame callback runs just before the paint; the task it queues, just after.
@@ -23,6 +25,6 @@ export function useAfterFirstPaint(): boolean {
       clearTimeout(afterPaint);
       clearTimeout(fallback);
     };
-  }, [painted]);
+  }, [painted, ready]);
   return painted;
 }

@@ -3,21 +3,18 @@
  * the current agent's KPIs for 7 and 30 days beside the team's and the targets.
  *
  * The ticket's part is the first thing painted: it is drawn with plain elements and the
- * light figure components (components/figures.tsx), styled by a stylesheet the page links
- * (components/pulse.css), so its first render does no styled-components or Garden work.
- * The agent's section (Garden buttons, styled tables) joins once that has been painted.
+ * light figure components (components/figures.tsx) and the light state views
+ * (components/LightStates.tsx, components/SetupGate.tsx), styled by a stylesheet the page
+ * links (components/pulse.css): its first render needs nothing but React, and the page
+ * loads no styled-components or Garden before it. The agent's section (Garden buttons,
+ * styled tables: MySection.tsx) is loaded and joins once that has been painted.
  */
-import { useState, type HTMLAttributes } from 'react';
-import styled from 'styled-components';
-import { Button } from '@zendeskgarden/react-buttons';
-import type { Kpis, TicketKpis } from '../api/types';
-import { CsatBadge, DurationText, TargetBadge, formatKpi } from '../components/figures';
-import { KpiValue } from '../components/KpiValue';
-import { SetupGate } from '../components/SetupState';
-import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
-import { colors } from '../components/Theme';
+import { lazy, Suspense } from 'react';
+import type { TicketKpis } from '../api/types';
+import { CsatBadge, DurationText, Muted, TargetBadge } from '../components/figures';
+import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
+import { SetupGate } from '../components/SetupGate';
 import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
-import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis';
 import { useLiveRefresh, useNow } from '../features/live';
 import { usePulse } from '../features/session';
 import { useAfterFirstPaint } from '../features/useAfterFirstPaint';
@@ -27,24 +24,8 @@ import { useI18n } from '../i18n';
 import { useClient } from '../zaf/ClientProvider';
 import type { HelpdeskTicket } from '../zaf/types';
 
-const Grid = styled.table`
-  width: 100%;
-  border-collapse: collapse;
-  font-size: 12px;
-  th { text-align: left; font-weight: 600; color: ${colors.muted}; padding: 2px 4px; }
-  td { padding: 4px; vertical-align: top; border-top: 1px solid ${colors.subtle}; }
-  td:first-child { color: ${colors.muted}; }
-`;
-
-/** Secondary text (pulse.css). */
-function Muted(props: HTMLAttributes<HTMLSpanElement>) {
-  return <span className="pulse-muted" {...props} />;
-}
-
-const Toggle = styled.div`
-  display: inline-flex;
-  gap: 4px;
-`;
+/** The agent's own KPIs (Garden, styled-components): loaded after the first paint. */
+const MySection = lazy(() => import('./MySection'));
 
 const OPEN_STATUSES = new Set(['new', 'open', 'pending', 'hold']);
 
@@ -78,17 +59,21 @@ function SidebarBody() {
   const mine = useMyKpis(session.user.id, refreshKey, ticketSettled);
   // The first-response target (carried beside the team's figure) is the waiting clock's yardstick.
   const target = mine.status === 'ready' ? (mine.data.windows['30'].team.firstResponseMinutes.target ?? null) : null;
-  // The agent's section (Garden's buttons and loader, the costliest to render first) joins
-  // once the ticket's part has been painted: when the ticket's figures are in at the first
-  // render, nothing else stands before them on screen.
-  const mineShown = useAfterFirstPaint();
+  // The agent's section (Garden's buttons and loader, loaded on demand: MySection.tsx) joins
+  // once the ticket's part has been painted with its figures (or what stands for them): its
+  // chunk is fetched and run only then, never while the ticket's figures are on their way.
+  const mineShown = useAfterFirstPaint(ticketSettled);
 
   if (health.status === 'error') return <ErrorState error={health.error} onRetry={health.reload} />;
   if (health.status === 'ready' && health.data.lastSyncAt === null) return <EmptyState />;
   return (
     <>
       <TicketSection helpdeskTicket={ticket.status === 'ready' ? ticket.data : null} loading={ticket.status === 'loading'} kpis={kpis} target={target} />
-      {mineShown ? <MySection mine={mine} /> : null}
+      {mineShown ? (
+        <Suspense fallback={null}>
+          <MySection mine={mine} />
+        </Suspense>
+      ) : null}
     </>
   );
 }
@@ -195,72 +180,4 @@ export function WaitingClock({ createdAt, target }: { createdAt: string | null; 
       ) : null}
     </div>
   );
-}
-
-const MY_KPIS: KpiKey[] = ['firstResponseMinutes', 'fullResolutionMinutes', 'fcr', 'csat', 'nps', 'ces', 'ticketsSolved', 'reopens'];
-
-function MySection({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
-  const { t } = useI18n();
-  const [days, setDays] = useState<'7' | '30'>('7');
-
-  let content: JSX.Element;
-  if (mine.status === 'loading') content = <LoadingState />;
-  else if (mine.status === 'error') content = <ErrorState error={mine.error} onRetry={mine.reload} />;
-  else {
-    const { me, team } = mine.data.windows[days];
-    // NPS and CES only where the account collects them.
-    const shown = MY_KPIS.filter((key) => (key !== 'nps' && key !== 'ces') || kpiSample(team, key) > 0 || kpiSample(me, key) > 0);
-    content = (
-      <>
-        {me.ticketsSolved === 0 && kpiSample(me, 'firstResponseMinutes') === 0 && me.publicReplies === 0 ? (
-          <Muted data-state="no-activity">{t('sidebar.me.noActivity', { count: Number(days) })}</Muted>
-        ) : null}
-        <Grid>
-          <thead>
-            <tr>
-              <th scope="col">{t('sidebar.me.kpi')}</th>
-              <th scope="col">{t('sidebar.me.you')}</th>
-              <th scope="col">{t('sidebar.me.team')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((key) => (
-              <tr key={key} data-kpi={key}>
-                <td>{t(`kpi.${key}.short`)}</td>
-                <td>
-                  <KpiValue kpis={me} kpi={key} />
-                </td>
-                <td>
-                  <TeamValue kpis={team} kpi={key} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </Grid>
-      </>
-    );
-  }
-  return (
-    <section className="pulse-section" aria-labelledby="pulse-me-title">
-      <h2 className="pulse-section-title" id="pulse-me-title">
-        <span>{t('sidebar.me.title')}</span>
-        <Toggle role="group" aria-label={t('sidebar.me.window')}>
-          {(['7', '30'] as const).map((d) => (
-            <Button key={d} size="small" isPrimary={days === d} aria-pressed={days === d} onClick={() => setDays(d)}>
-              {t('window.days', { count: Number(d) })}
-            </Button>
-          ))}
-        </Toggle>
-      </h2>
-      {content}
-      {mine.status === 'ready' && mine.refreshing ? <Muted>{t('state.refreshing')}</Muted> : null}
-    </section>
-  );
-}
-
-/** The team's figure: value only (the target badge sits beside the agent's own figure). */
-function TeamValue({ kpis, kpi }: { kpis: Kpis; kpi: KpiKey }) {
-  const i18n = useI18n();
-  if (kpi === 'csat') return <span>{i18n.percent(kpis.csat.score)}</span>;
-  return <span>{formatKpi(i18n, kpiDef(kpi).kind, kpiValue(kpis, kpi))}</span>;
 }

@@ -49,7 +49,7 @@ import type { Db } from '../db/database.js';
 import type { Database, TicketFactEventsTable, TicketFactsTable } from '../db/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { businessMinutesBetween, compileSchedule, type BusinessSchedule } from './business-hours.js';
-import { beginRollupMaintenance, ensureRollups } from './rollups.js';
+import { BULK_REFRESH_SHARE, beginRollupMaintenance, ensureRollups, suspendRollups } from './rollups.js';
 import type { KpiSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------------
@@ -598,9 +598,11 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   const hasDirty = await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
   if (hasDirty) {
     const context = await loadAccountContext(db, accountId);
-    const total = options.onProgress
-      ? Number((await db.selectFrom('ticket_facts_dirty').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n)
-      : 0;
+    const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts') =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n);
+    const total = await countOf('ticket_facts_dirty');
+    // A bulk refresh rebuilds the daily rollups once at the end instead of batch by batch.
+    if (total > BULK_REFRESH_SHARE * (await countOf('ticket_facts'))) await suspendRollups(db, accountId);
     // Keyset walk over the primary key (account_id, ticket_id): each batch starts after
     // the last ticket taken, so it never rescans the marks earlier batches deleted. When
     // a pass runs out, one more pass from the start picks up marks added behind it (a
