@@ -9,9 +9,7 @@
  * `/api/v1/kpis/team` (last 30 days, minute-rounded as the app asks, so the KPI cache
  * answers repeats; the first request per agent and window computes).
  */
-import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createApp } from '../../backend/src/app.js';
 import { loadConfig } from '../../backend/src/config.js';
 import type { Db } from '../../backend/src/db/database.js';
@@ -20,6 +18,7 @@ import { createInProcessBus } from '../../backend/src/live/bus.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService } from '../../backend/src/sync/service.js';
 import { seedFacts } from './seed-facts.js';
+import { runInChild } from './child-process.js';
 import type { HttpLoadInput, LoadOptions, LoadResult } from './http-load.js';
 import type { BenchRow } from './table.js';
 
@@ -32,12 +31,7 @@ export const SEED_NOW = new Date('2026-11-01T00:00:00Z');
  * would not.
  */
 function loadTest(baseUrl: string, route: string, paths: string[], options: LoadOptions): Promise<LoadResult> {
-  const child = fork(fileURLToPath(new URL('./http-load.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('exit', (code) => reject(new Error(`load child exited with ${code} before reporting`)));
-    child.send({ baseUrl, route, paths, options } satisfies HttpLoadInput);
-  });
+  return runInChild<HttpLoadInput, LoadResult>(new URL('./http-load.ts', import.meta.url), { baseUrl, route, paths, options });
 }
 
 /** Ensures `bench<N>` holds N seeded tickets (the query benchmark's account), seeding if not. */

@@ -28,7 +28,8 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function admin(url: string, query: string): Promise<void> {
+/** Runs one statement on its own short-lived connection (create / drop database or schema). */
+export async function admin(url: string, query: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -6,6 +6,7 @@
  * request to its body read.
  */
 import { performance } from 'node:perf_hooks';
+import { answerParent } from './child-process.js';
 import { percentile } from './table.js';
 
 export interface LoadResult {
@@ -97,15 +98,4 @@ export async function loadTest(baseUrl: string, route: string, paths: string[], 
   };
 }
 
-// Forked by api.ts: one input message, one result message, then exit.
-if (process.send) {
-  process.once('message', (input: HttpLoadInput) => {
-    loadTest(input.baseUrl, input.route, input.paths, input.options).then(
-      (result) => process.send!(result, () => process.exit(0)),
-      (err) => {
-        process.stderr.write(`http-load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
+answerParent((input: HttpLoadInput) => loadTest(input.baseUrl, input.route, input.paths, input.options));

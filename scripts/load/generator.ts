@@ -11,6 +11,8 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { answerParent } from '../bench/child-process.js';
+import { percentile } from '../bench/table.js';
 
 export interface GeneratorInput {
   port: number;
@@ -48,16 +50,11 @@ export interface GeneratorOutput {
   routes: RouteStats[];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutput> {
   const { port, rps, seconds, concurrency, ticketIds, agents, adminToken } = input;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const total = Math.round(rps * seconds);
-  const latencies = new Float64Array(total);
+  const latencies: number[] = [];
   let completed = 0;
   let sent = 0;
   let notSent = 0;
@@ -103,7 +100,8 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
     const done = (status: string) => {
       inFlight -= 1;
       const took = performance.now() - started;
-      latencies[completed++] = took;
+      latencies.push(took);
+      completed += 1;
       stats.ms.push(took);
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status !== '2xx') stats.errors += 1;
@@ -145,7 +143,7 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
   const elapsedMs = performance.now() - start;
   agent.destroy();
 
-  const sorted = latencies.slice(0, completed).sort();
+  const at = (values: number[], p: number) => (values.length ? percentile(values, p) : NaN);
   return {
     due: total,
     sent,
@@ -155,30 +153,16 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
     networkErrors,
     stragglers: inFlight,
     statuses,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? NaN,
+    p50: at(latencies, 0.5),
+    p90: at(latencies, 0.9),
+    p99: at(latencies, 0.99),
+    max: latencies.length ? latencies.reduce((a, b) => Math.max(a, b)) : NaN,
     sendingMs,
     elapsedMs,
     routes: [...perRoute]
       .sort(([x], [y]) => x.localeCompare(y))
-      .map(([route, st]) => {
-        const s = Float64Array.from(st.ms).sort();
-        return { route, sent: st.n, errors: st.errors, p50: percentile(s, 50), p99: percentile(s, 99) };
-      }),
+      .map(([route, st]) => ({ route, sent: st.n, errors: st.errors, p50: at(st.ms, 0.5), p99: at(st.ms, 0.99) })),
   };
 }
 
-// Forked by run.ts: one input message, one output message, then exit.
-if (process.send) {
-  process.once('message', (input: GeneratorInput) => {
-    generateLoad(input).then(
-      (output) => process.send!(output, () => process.exit(0)),
-      (err) => {
-        process.stderr.write(`load generator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
+answerParent(generateLoad);

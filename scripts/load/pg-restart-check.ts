@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import { admin } from '../bench/db.js';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { loadConfig } from '../../backend/src/config.js';
@@ -42,19 +42,9 @@ const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test
 const say = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 23)}] ${line}\n`);
 const SESSION_SECRET = randomBytes(32).toString('hex');
 
-async function admin(q: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(q);
-  } finally {
-    await c.end();
-  }
-}
-
 async function main() {
   const schema = `pgrestart_${randomBytes(5).toString('hex')}`;
-  await admin(`create schema ${schema}`);
+  await admin(url, `create schema ${schema}`);
   const db = createDatabase({ kind: 'postgres', url, searchPath: schema });
   const logger = createLogger('warn');
   try {
@@ -127,7 +117,7 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
   } finally {
     await db.destroy();
-    await admin(`drop schema if exists ${schema} cascade`);
+    await admin(url, `drop schema if exists ${schema} cascade`);
   }
 }
 

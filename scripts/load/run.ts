@@ -2,7 +2,7 @@
  * `npm run load -- [--rps 500] [--seconds 60] [--tickets 1000] [--concurrency 256]`
  *
  * A bounded load test on loopback (issue 5, "Load"). It starts the whole backend in
- * this process: a database (PGlite in memory, or a throwaway schema on DATABASE_URL,
+ * this process: a database (PGlite in memory, or a throwaway database on DATABASE_URL's server,
  * dropped at the end), the emulator serving a seeded demo helpdesk, one full sync,
  * then the real Express app (createApp) on a random loopback port. It then drives the
  * sidebar's routes with valid session tokens at a fixed arrival rate (open loop: a
@@ -24,18 +24,13 @@
  * The per-account API rate limit (1,200/min by default) is raised for the run: this
  * measures throughput, not the limiter (test/security covers that).
  */
-import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { loadConfig } from '../../backend/src/config.js';
-import { createDatabase, type Db } from '../../backend/src/db/database.js';
-import { migrateToLatest } from '../../backend/src/db/migrate.js';
 import { CES_FIELD_ID, NPS_FIELD_ID, generateDataset, startEmulator } from '../../backend/src/emulator/index.js';
 import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { createHelpdeskTokenVerifier } from '../../backend/src/http/auth/helpdesk-token.js';
@@ -44,6 +39,8 @@ import { createInProcessBus, createPostgresBus, type LiveBus } from '../../backe
 import { settingsFor } from '../../backend/src/settings/service.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncResult } from '../../backend/src/sync/service.js';
+import { runInChild } from '../bench/child-process.js';
+import { openBenchDatabase } from '../bench/db.js';
 import type { GeneratorInput, GeneratorOutput } from './generator.js';
 
 const { values: flags } = parseArgs({
@@ -73,40 +70,10 @@ setTimeout(() => {
 const SESSION_SECRET = randomBytes(32).toString('hex');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-async function openDatabase(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; label: string; close(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = createDatabase({ kind: 'pglite', dir: 'memory://' });
-    await migrateToLatest(db);
-    return { db, kind: 'pglite', label: 'PGlite (in memory)', close: () => db.destroy() };
-  }
-  const schema = `load_${randomBytes(5).toString('hex')}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create schema ${schema}`);
-  const db = createDatabase({ kind: 'postgres', url, searchPath: schema });
-  await migrateToLatest(db);
-  return {
-    db,
-    kind: 'postgres',
-    label: `PostgreSQL (schema ${schema}, dropped at the end)`,
-    async close() {
-      await db.destroy();
-      await admin(`drop schema if exists ${schema} cascade`);
-    },
-  };
-}
-
 async function main() {
   const t0 = performance.now();
-  const database = await openDatabase();
+  const database = await openBenchDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite', { memory: true });
+  const label = database.target.kind === 'postgres' ? `PostgreSQL (database ${new URL(database.target.url).pathname.slice(1)}, dropped at the end)` : 'PGlite (in memory)';
   const now = new Date();
   now.setUTCHours(0, 0, 0, 0);
   const dataset = generateDataset({ seed: 42, tickets: TICKETS, now });
@@ -125,7 +92,7 @@ async function main() {
   const account = await ensureAccount(db, 'demo', emu.url);
   // As in bootstrap.ts: a sync that changed data publishes a live update, which drops
   // this instance's cached summaries (kpis/cache.ts), so the load sees real invalidation.
-  const bus: LiveBus = database.kind === 'postgres' ? await createPostgresBus(process.env.DATABASE_URL!, silentLogger) : createInProcessBus();
+  const bus: LiveBus = database.target.kind === 'postgres' ? await createPostgresBus(database.target.url, silentLogger) : createInProcessBus();
   const sync = new SyncService({
     db,
     dbKind: database.kind,
@@ -161,7 +128,7 @@ async function main() {
     (await issueSession(SESSION_SECRET, { accountId: account.id, subdomain: 'demo', userId, role })).sessionToken;
   const adminToken = await session(admin.id, 'admin');
   const agentTokens = await Promise.all(agents.map((a) => session(a.id, 'agent')));
-  log(`load: ${database.label}; ${TICKETS} tickets seeded and synced in ${((performance.now() - t0) / 1000).toFixed(1)} s (${ticketIds.length} with facts, ${agents.length} agents)`);
+  log(`load: ${label}; ${TICKETS} tickets seeded and synced in ${((performance.now() - t0) / 1000).toFixed(1)} s (${ticketIds.length} with facts, ${agents.length} agents)`);
   log(`load: ${RPS} rps for ${SECONDS} s at http://127.0.0.1:${port} (open loop, at most ${CONCURRENCY} in flight), syncs running back to back`);
 
   // --- syncs back to back, each after new activity in the helpdesk ----------------------
@@ -184,8 +151,7 @@ async function main() {
   })();
 
   // --- the open-loop generator, in its own process ---------------------------------------
-  const generator = fork(fileURLToPath(new URL('./generator.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const input: GeneratorInput = {
+  const result = await runInChild<GeneratorInput, GeneratorOutput>(new URL('./generator.ts', import.meta.url), {
     port,
     rps: RPS,
     seconds: SECONDS,
@@ -193,11 +159,6 @@ async function main() {
     ticketIds,
     agents: agents.map((a, i) => ({ id: a.id, token: agentTokens[i]! })),
     adminToken,
-  };
-  const result = await new Promise<GeneratorOutput>((resolve, reject) => {
-    generator.once('message', (m) => resolve(m as GeneratorOutput));
-    generator.once('exit', (code) => reject(new Error(`load generator exited with ${code} before reporting`)));
-    generator.send(input);
   });
   loadRunning = false;
   await syncLoop;
