@@ -27,7 +27,7 @@ describe('readAhead', () => {
   it('requests the next page before the current one is consumed, one request at a time, each page once', async () => {
     const api = fakeExport(4);
     const seen: number[] = [];
-    for await (const page of readAhead(1, api.fetchPage, (p) => p.next)) {
+    for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) {
       // While the consumer "writes" page n, page n+1 has already been asked for.
       if (page.next !== null) expect(api.requested).toContain(page.next);
       await new Promise((r) => setTimeout(r, 5));
@@ -43,7 +43,7 @@ describe('readAhead', () => {
     const seen: number[] = [];
     await expect(
       (async () => {
-        for await (const page of readAhead(1, api.fetchPage, (p) => p.next)) {
+        for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) {
           if (page.n === 2) throw new Error('write failed');
           seen.push(page.n);
         }
@@ -58,7 +58,7 @@ describe('readAhead', () => {
     const seen: number[] = [];
     await expect(
       (async () => {
-        for await (const page of readAhead(1, api.fetchPage, (p) => p.next)) seen.push(page.n);
+        for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) seen.push(page.n);
       })(),
     ).rejects.toThrow('page 3 failed');
     expect(seen).toEqual([1, 2]);

@@ -598,11 +598,21 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   const hasDirty = await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
   if (hasDirty) {
     const context = await loadAccountContext(db, accountId);
-    const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n);
+    // Counted with a bound, so an incremental refresh reads about as many rows as it has marks.
+    const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts', atMost?: number) =>
+      Number(
+        (
+          await db
+            .selectFrom(db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).$if(atMost !== undefined, (qb) => qb.limit(atMost!)).as('t'))
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const total = await countOf('ticket_facts_dirty');
-    // A bulk refresh rebuilds the daily rollups once at the end instead of batch by batch.
-    if (total > BULK_REFRESH_SHARE * (await countOf('ticket_facts'))) await suspendRollups(db, accountId);
+    // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts) rebuilds the daily
+    // rollups once at the end instead of batch by batch.
+    const factsBound = Math.round(total / BULK_REFRESH_SHARE);
+    if ((await countOf('ticket_facts', factsBound)) < factsBound) await suspendRollups(db, accountId);
     // Keyset walk over the primary key (account_id, ticket_id): each batch starts after
     // the last ticket taken, so it never rescans the marks earlier batches deleted. When
     // a pass runs out, one more pass from the start picks up marks added behind it (a

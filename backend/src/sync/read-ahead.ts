@@ -10,8 +10,8 @@
  * read but never written, is dropped (its rejection, if any, is swallowed: the write's
  * error is the one that counts); the next run starts again from the stored cursor.
  *
- * `ahead: false` reads strictly one page after the other. That is the choice for PGlite,
- * whose database work runs on this same thread: nothing would overlap, and a request
+ * Without `ahead` (the default) it reads strictly one page after the other. That is
+ * the choice for PGlite, whose database work runs on this same thread: nothing would overlap, and a request
  * sent before a long write would have its time-out clock running through that write.
  */
 export async function* readAhead<Page, From>(
@@ -19,7 +19,7 @@ export async function* readAhead<Page, From>(
   fetchPage: (from: From) => Promise<Page>,
   /** where the page after `page` starts, or null when `page` is the last */
   nextFrom: (page: Page, from: From) => From | null,
-  ahead = true,
+  ahead = false,
 ): AsyncGenerator<Page> {
   let from = first;
   let pending = fetchPage(from);

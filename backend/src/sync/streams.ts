@@ -104,7 +104,7 @@ const tickets: Stream = {
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor, ctx.readAhead ?? false)) {
+    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor, ctx.readAhead)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
@@ -166,7 +166,7 @@ const ticketEvents: Stream = {
       }
       return next;
     };
-    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)), ctx.readAhead ?? false)) {
+    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)), ctx.readAhead)) {
       const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
       const nextStart = nextStartOf(page, startTime);
       await ctx.db.transaction().execute(async (trx) => {
@@ -199,7 +199,7 @@ const satisfactionRatings: Stream = {
     let items = 0;
     let pages = 0;
     const fetchPage = (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor);
-    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null, ctx.readAhead ?? false)) {
+    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null, ctx.readAhead)) {
       for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
       await ctx.db.transaction().execute(async (trx) => {
         const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
@@ -225,7 +225,7 @@ const users: Stream = {
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
     let items = 0;
     let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor, ctx.readAhead ?? false)) {
+    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor, ctx.readAhead)) {
       await ctx.db.transaction().execute(async (trx) => {
         await upsertUsers(ctx, trx, page.users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
