@@ -296,17 +296,18 @@ const reference: Stream = {
     const memberships = await readAll((c) => ctx.api.listGroupMemberships(c));
     const schedules = await ctx.api.listSchedules();
     const holidays = await Promise.all(schedules.map(async (s) => ({ id: s.id, holidays: await ctx.api.listHolidays(s.id) })));
-    const scheduleWritesBefore = (ctx.written.schedules ?? 0) + (ctx.written.schedule_holidays ?? 0);
     await ctx.db.transaction().execute(async (trx) => {
       const a = ctx.accountId;
       countWritten(ctx, 'groups', await replaceAll(trx, 'groups', a, groups.items.map((g) => groupRow(a, g)), ['account_id', 'id']));
       countWritten(ctx, 'group_memberships', await replaceAll(trx, 'group_memberships', a, memberships.items.map((m) => membershipRow(a, m)), ['account_id', 'id']));
-      countWritten(ctx, 'schedules', await replaceAll(trx, 'schedules', a, schedules.map((s) => scheduleRow(a, s)), ['account_id', 'id']));
+      const schedulesChanged = await replaceAll(trx, 'schedules', a, schedules.map((s) => scheduleRow(a, s)), ['account_id', 'id']);
+      countWritten(ctx, 'schedules', schedulesChanged);
       const holidayRows = holidays.flatMap((s) => s.holidays.map((h) => holidayRow(a, s.id, h)));
-      countWritten(ctx, 'schedule_holidays', await replaceAll(trx, 'schedule_holidays', a, holidayRows, ['account_id', 'id']));
+      const holidaysChanged = await replaceAll(trx, 'schedule_holidays', a, holidayRows, ['account_id', 'id']);
+      countWritten(ctx, 'schedule_holidays', holidaysChanged);
       // Business minutes follow the schedules and their holidays: when those changed, every
       // ticket's facts are recomputed (the groups' schedule mapping is a setting, handled there).
-      if ((ctx.written.schedules ?? 0) + (ctx.written.schedule_holidays ?? 0) > scheduleWritesBefore) await markAllTicketsDirty(trx, a);
+      if (schedulesChanged + holidaysChanged > 0) await markAllTicketsDirty(trx, a);
       await setCursor(trx, a, 'reference', { cursor: null, startTime: unix(ctx.now()) });
     });
     const items = groups.items.length + memberships.items.length + schedules.length;
