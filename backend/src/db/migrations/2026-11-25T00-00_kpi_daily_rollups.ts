@@ -22,6 +22,10 @@
  * `kpi_rollup_state` lists the accounts whose rollups are complete (written by a full
  * rebuild); the query path only reads rollups of those. The table starts empty, so
  * existing accounts read raw facts until their next facts refresh rebuilds them.
+ *
+ * The column lists below are a deliberate copy of kpis/rollups.ts's as of this
+ * migration: a migration must keep creating the same table when the runtime module
+ * changes later, so it does not import it.
  */
 import { sql, type Kysely } from 'kysely';
 
