@@ -5,8 +5,6 @@ import { useI18n } from '../i18n';
 import { DurationText, TargetBadge, formatKpi } from './figures';
 import { colors } from './Theme';
 
-export { CsatBadge, DurationText, TargetBadge, formatKpi } from './figures';
-
 const ValueLine = styled.span<{ $met: boolean | null }>`
   display: inline-flex;
   align-items: center;

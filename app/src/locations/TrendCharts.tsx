@@ -5,7 +5,7 @@
 import styled from 'styled-components';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Kpis } from '../api/types';
-import { formatKpi } from '../components/KpiValue';
+import { formatKpi } from '../components/figures';
 import { colors } from '../components/Theme';
 import { KPI_DEFS, kpiSample, kpiValue, targetStatus } from '../features/kpis';
 import { useI18n } from '../i18n';
