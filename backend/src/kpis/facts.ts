@@ -49,7 +49,6 @@ import type { Db } from '../db/database.js';
 import type { Database, TicketFactEventsTable, TicketFactsTable } from '../db/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { businessMinutesBetween, compileSchedule, type BusinessSchedule } from './business-hours.js';
-import { analyzeSyncedTables } from '../sync/repository.js';
 import { BULK_REFRESH_SHARE, beginRollupMaintenance, ensureRollups, suspendRollups } from './rollups.js';
 import type { KpiSettings } from './settings.js';
 
@@ -376,8 +375,6 @@ export interface RefreshResult {
 }
 
 const DEFAULT_BATCH = 500;
-/** Dirty marks from which a refresh first refreshes the planner's statistics (sync/repository.ts). */
-const BULK_ANALYZE_MARKS = 5_000;
 /** Rows per INSERT, well under PostgreSQL's bind-parameter limit (ticket_facts has 36 columns). */
 const INSERT_CHUNK = 1000;
 
@@ -612,8 +609,6 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
         ).n,
       );
     const total = await countOf('ticket_facts_dirty');
-    // After a bulk write (a backfill, a settings change) the statistics the batch reads are planned on are stale.
-    if (total >= BULK_ANALYZE_MARKS) await analyzeSyncedTables(db);
     // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts) rebuilds the daily
     // rollups once at the end instead of batch by batch.
     const factsBound = Math.round(total / BULK_REFRESH_SHARE);

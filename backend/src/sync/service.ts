@@ -12,7 +12,7 @@ import type { KpiSettings } from '../kpis/settings.js';
 import type { Logger } from '../shared/logger.js';
 import { withAccountLock } from './account-lock.js';
 import { rowsFromAudits, metricSetRow, ticketRow, userRow, groupRow } from './mappers.js';
-import { closeAbandonedRuns, finishRun, markTicketsDirty, startRun, upsertRows } from './repository.js';
+import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, markTicketsDirty, startRun, upsertRows } from './repository.js';
 import { streams, type StreamProgress, type StreamContext } from './streams.js';
 
 export interface StreamCounts {
@@ -106,6 +106,7 @@ export class SyncService {
         await stream.run(ctx);
       }
       current = 'facts';
+      await analyzeAfterBulkWrite(db, written);
       const settings = await this.deps.settingsFor(account.id);
       // The facts refresh reports like a stream (a backfill's refresh takes minutes).
       let batches = 0;
