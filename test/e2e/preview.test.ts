@@ -14,8 +14,8 @@
  * Screenshots of each view land in test-results/screenshots/ (gitignored).
  * With DATABASE_URL set, the server runs on a fresh database of that PostgreSQL server.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,14 +23,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, onTestFailed, test } from 'vitest';
+import { CHROMIUM_ARGS } from '../support/browser.js';
 import en from '../../translations/en.json';
 import es from '../../translations/es.json';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST_APP = path.join(ROOT, 'dist/app');
 const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const START_TIMEOUT_MS = 120_000;
 
 type Catalog = typeof en;
@@ -119,31 +118,6 @@ function freePort(): Promise<number> {
 }
 
 /** Newest modification time under `dir` (files only). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureAppBuilt(): void {
-  const page = path.join(DIST_APP, 'preview.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'app/src')), newestMtime(path.join(ROOT, 'translations')));
-  // CI builds the app before the tests; locally, build when missing or older than the sources.
-  if (existsSync(page) && statSync(page).mtimeMs >= sources) return;
-  // NODE_ENV=production: vitest sets NODE_ENV=test, with which the React plugin emits development JSX
-  // (jsxDEV) that the production React build does not export, and the pages would not render.
-  const build = spawnSync('npm', ['run', 'build:app', '--silent'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
-    encoding: 'utf8',
-    timeout: 150_000,
-  });
-  if (build.status !== 0) throw new Error(`npm run build:app failed:\n${build.stdout}\n${build.stderr}`);
-}
-
 async function createPgDatabase(url: string): Promise<string> {
   const name = `pulse_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: url });
@@ -347,9 +321,10 @@ async function expectSidebarMatches(page: Page, kpis: TicketKpis): Promise<void>
 
 describe('standalone preview in headless Chromium against `npm start` (demo mode)', { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+    // The global setup (test/support/global-setup.ts) built dist/app and found a Chromium.
+    const chromiumFound = inject('chromium');
+    if ('error' in chromiumFound) throw new Error(`No Chromium for the browser tests: ${chromiumFound.error}`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    ensureAppBuilt();
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -380,7 +355,7 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
     directory = await api<DemoDirectory>('/api/v1/demo');
     const admin = directory.agents.find((a) => a.role === 'admin') ?? directory.agents[0]!;
     adminSession = await demoSession(admin.id);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterEach(async () => {
