@@ -37,7 +37,8 @@ describe('hardening', () => {
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("frame-ancestors 'self' https://*.zendesk.com http://127.0.0.1:4567");
-      expect(csp).toContain("script-src 'self'");
+      // Scripts: our own, and Zendesk's CDN for its ZAF SDK; nothing inline, no other host.
+      expect(csp).toContain("script-src 'self' https://static.zdassets.com;");
       expect(csp).toContain("style-src 'self' 'unsafe-inline'");
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");

@@ -57,7 +57,8 @@ export function securityHeaders(helpdeskUrl: string | undefined): RequestHandler
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // Zendesk's CDN serves the ZAF SDK the pages load (app/src/zaf/init.ts).
+        scriptSrc: ["'self'", 'https://static.zdassets.com'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
