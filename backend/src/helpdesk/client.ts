@@ -3,6 +3,8 @@
  * built-in emulator that speaks the same shapes). It implements `HelpdeskApi`:
  *
  * - every response is validated with schemas.ts, so a malformed page fails whole;
+ *   values Zendesk added to an open enumeration are kept and warned about once per
+ *   page with their counts (known-values.ts);
  * - 429 and 5xx wait for `Retry-After` when given; otherwise they, network errors
  *   and timeouts back off exponentially with full jitter; other 4xx fail at once;
  * - rate-limit headers are read on every response, and when a quota is spent the
@@ -39,6 +41,7 @@ import {
   type TicketExportPage,
   type UserExportPage,
 } from './schemas.js';
+import { countUnknownValues } from './known-values.js';
 import type { Logger } from '../shared/logger.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
@@ -205,7 +208,10 @@ export class HelpdeskClient implements HelpdeskApi {
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S>> {
-    return validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const page = validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const unknown = countUnknownValues(page);
+    if (Object.keys(unknown).length > 0) this.logger.warn({ path, unknown }, 'helpdesk page carries values Pulse does not know; stored as given');
+    return page;
   }
 
   /** One page of a cursor-paginated list (`page[size]`, `page[after]`), normalised to `{items, nextCursor}`. */
