@@ -18,7 +18,7 @@ import { countRows, SETTINGS_DEFAULTS } from './harness.js';
 const BASE = 'https://d3v-zenpydev.zendesk.com';
 const body = (endpoint: RealEndpoint, file: string) => structuredClone(realSamples(endpoint).find((s) => s.file.endsWith(file))!.body) as Record<string, any>;
 /** The sync reads each stream to its end; the samples' own paging points at pages not in the corpus. */
-const lastPage = (page: Record<string, any>) =>
+const lastPage = (page: Record<string, any>): Record<string, any> =>
   'end_of_stream' in page ? { ...page, end_of_stream: true, after_cursor: page.after_cursor ?? null } : { ...page, meta: { ...page.meta, has_more: false } };
 
 const exportPage = lastPage(body('incremental-tickets-cursor', 'zenpy-1.json'));
