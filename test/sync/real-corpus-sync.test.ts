@@ -63,7 +63,8 @@ beforeAll(async () => {
     db: tdb.db,
     dbKind: tdb.kind,
     logger,
-    clientFor: (acc, onRequest) => new HelpdeskClient({ baseUrl: acc.base_url, auth: { kind: 'token', email: 'a@b.example', token: 't' }, logger, onRequest, maxRetries: 0 }),
+    clientFor: (acc, onRequest, onUnknownValues) =>
+      new HelpdeskClient({ baseUrl: acc.base_url, auth: { kind: 'token', email: 'a@b.example', token: 't' }, logger, onRequest, onUnknownValues, maxRetries: 0 }),
     settingsFor: (id) => settingsFor(tdb.db, id, SETTINGS_DEFAULTS),
     backfillStart: () => new Date('2020-01-01T00:00:00Z'),
   });
@@ -74,9 +75,11 @@ afterAll(async () => {
   await tdb?.close();
 });
 
+let result: Awaited<ReturnType<SyncService['syncAccount']>>;
+
 describe('a sync over the real corpus', () => {
   it('stores the real tickets, users, groups, ratings, comments and schedules', { timeout: 60_000 }, async () => {
-    const result = await service.syncAccount(accountId, { trigger: 'test' });
+    result = await service.syncAccount(accountId, { trigger: 'test' });
     expect(unserved).toEqual([]);
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('succeeded');
@@ -101,6 +104,15 @@ describe('a sync over the real corpus', () => {
     expect(exportWarning).toHaveLength(1);
     expect(exportWarning[0]!.unknown).toEqual({ 'ticket.status': { archived: 1 }, 'ticket.via.channel': { carrier_pigeon: 1 } });
     expect(unknown.find((w) => w.path === '/api/v2/satisfaction_ratings.json')!.unknown).toEqual({ 'satisfaction_rating.score': { great: 1 } });
+  });
+
+  it("counts them in the sync run's summary, per stream", async () => {
+    expect(result.counts.tickets!.unknownValues).toEqual({ 'ticket.status': { archived: 1 }, 'ticket.via.channel': { carrier_pigeon: 1 } });
+    const run = await tdb.db.selectFrom('sync_runs').select('counts').where('id', '=', result.runId!).executeTakeFirstOrThrow();
+    const stored = typeof run.counts === 'string' ? JSON.parse(run.counts) : run.counts;
+    expect(Object.values(stored).filter((c: any) => c.unknownValues).map((c: any) => c.unknownValues)).toEqual(
+      expect.arrayContaining([{ 'satisfaction_rating.score': { great: 1 } }, { 'ticket.status': { archived: 1 }, 'ticket.via.channel': { carrier_pigeon: 1 } }]),
+    );
   });
 
   it('syncTicket (the webhook path) stores a real single-ticket answer, which has no generated_timestamp', async () => {

@@ -41,7 +41,7 @@ import {
   type TicketExportPage,
   type UserExportPage,
 } from './schemas.js';
-import { countUnknownValues } from './known-values.js';
+import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
 import type { Logger } from '../shared/logger.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
@@ -53,6 +53,8 @@ export interface HelpdeskClientOptions {
   logger: Logger;
   /** Called once per HTTP attempt (retries included), e.g. to count requests of a sync run. */
   onRequest?: () => void;
+  /** Called with a page's values outside Zendesk's known enumerations (known-values.ts), e.g. for the sync run's summary. */
+  onUnknownValues?: (counts: UnknownValueCounts) => void;
   /** Retries after the first attempt for 429, 5xx, network errors and timeouts. */
   maxRetries?: number;
   /** Backoff before retry n (0-based) is uniform in [0, min(maxDelayMs, baseDelayMs·2^n)). */
@@ -95,6 +97,7 @@ export class HelpdeskClient implements HelpdeskApi {
   private readonly http: AxiosInstance;
   private readonly logger: Logger;
   private readonly onRequest: () => void;
+  private readonly onUnknownValues: (counts: UnknownValueCounts) => void;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -108,6 +111,7 @@ export class HelpdeskClient implements HelpdeskApi {
   constructor(options: HelpdeskClientOptions) {
     this.logger = options.logger;
     this.onRequest = options.onRequest ?? (() => undefined);
+    this.onUnknownValues = options.onUnknownValues ?? (() => undefined);
     this.maxRetries = options.maxRetries ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -210,7 +214,10 @@ export class HelpdeskClient implements HelpdeskApi {
   private async get<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S>> {
     const page = validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
     const unknown = countUnknownValues(page);
-    if (Object.keys(unknown).length > 0) this.logger.warn({ path, unknown }, 'helpdesk page carries values Pulse does not know; stored as given');
+    if (Object.keys(unknown).length > 0) {
+      this.logger.warn({ path, unknown }, 'helpdesk page carries values Pulse does not know; stored as given');
+      this.onUnknownValues(unknown);
+    }
     return page;
   }
 

@@ -55,3 +55,12 @@ export function countUnknownValues(page: unknown): UnknownValueCounts {
   for (const a of list(root.audits)) for (const e of list(a.events)) note('audit.events.type', e.type, KNOWN_EVENT_TYPES);
   return counts;
 }
+
+/** `into` plus `more`, for a run's total over its pages. */
+export function addUnknownValues(into: UnknownValueCounts, more: UnknownValueCounts): UnknownValueCounts {
+  for (const [where, values] of Object.entries(more)) {
+    const at = (into[where] ??= {});
+    for (const [value, n] of Object.entries(values)) at[value] = (at[value] ?? 0) + n;
+  }
+  return into;
+}
