@@ -283,6 +283,17 @@ describe('validations/svg.rb', () => {
     expect(svg(`${ok}<svg/>`)).toEqual([SANITISED]);
   });
 
+  it('keeps what the library keeps: an XML declaration, a doctype, xml:space, symbols, the styles Zendesk Garden icons use', () => {
+    const kept = [
+      '<?xml version="1.0" encoding="utf-8"?>\n<svg version="1.1" id="L1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" x="0px" y="0px" viewBox="0 0 18 18" style="enable-background:new 0 0 18 18;" xml:space="preserve">\n<path id="f" d="M1.5,6.1L1,6.4z"/>\n</svg>\n',
+      '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg" width="14px" height="11px" viewBox="-1 -1 14 11"><path d="M0 0h1z" fill="#78a300"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg" style="position:absolute;width:0;height:0;"><symbol viewBox="0 0 14 14" id="i"><circle cx="7" cy="7" r="5.5" fill="none" stroke="currentColor"></circle><g fill="currentColor"><path d="M7 7.6z"></path></g></symbol></svg>',
+    ];
+    for (const markup of kept) expect(svg(markup), markup).toEqual([]);
+    expect(svg('<svg onload=alert(1) viewBox="0 0 26 26"><path d="M4 8z"/></svg>')).toEqual([SANITISED]);
+    expect(svg('<svg viewBox="0 0 26 26"><path d="M4 8z" onclick="alert(1)"/></svg>')).toEqual([SANITISED]);
+  });
+
   it('bitmap_in_svg: an embedded image', () => {
     expect(svg('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA" width="1" height="1"/></svg>')).toEqual([
       'assets/icon_nav_bar.svg contains an embedded bitmap and cannot be used as an app icon. It has been replaced with a default placeholder icon.',

@@ -4,7 +4,8 @@
  * (`sanitised_svg`) and ships the edited file, and an SVG with an embedded bitmap
  * (`<image>`) is replaced by a placeholder (`bitmap_in_svg`). This reports, offline,
  * whether the scrubber would change anything: elements or attributes outside Loofah's
- * safelist (loofah-safelist.json), comments and processing instructions, disallowed
+ * safelist (loofah-safelist.json), comments and processing instructions (the XML
+ * declaration excepted), disallowed
  * URI protocols, non-local references, style declarations it would drop or rewrite,
  * blank attributes, and content after the root element.
  */
@@ -52,12 +53,10 @@ export function scrubFindings(markup: string): { bitmap: boolean; changes: strin
     if (rootClosed && text.trim()) changes.push('text after the root element');
   });
   parser.on('comment', () => changes.push('a comment'));
-  parser.on('processinginstruction', (pi) => {
-    if (pi.target !== 'xml') changes.push(`processing instruction <?${pi.target}?>`);
-  });
-  parser.on('doctype', () => changes.push('a doctype'));
+  parser.on('processinginstruction', (pi) => changes.push(`processing instruction <?${pi.target}?>`));
   try {
-    parser.write(markup).close();
+    // Loofah's first pass drops the XML declaration, and a doctype is no node of the fragment it scrubs.
+    parser.write(markup.replace(/^\s*<\?xml[^>]*\?>/, '').replace(/^\s*<!DOCTYPE[^>[]*(\[[^\]]*\])?>/i, '')).close();
   } catch (e) {
     changes.push(`markup that does not parse (${(e as Error).message})`);
   }
