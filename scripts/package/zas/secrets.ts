@@ -39,7 +39,8 @@ const APPLICATION_SECRETS: Array<[string, RegExp]> = [
   ['App Secret', new RegExp(`([aA][pP][pP][-_][sS][eE][cC][rR][eE][tT]${SEP}${TAIL})`)],
   ['Consumer Key', new RegExp(`([cC][oO][nN][sS][uU][mM][eE][rR][-_][kK][eE][yY]${SEP}${TAIL})`)],
   ['Consumer Secret', new RegExp(`([cC][oO][nN][sS][uU][mM][eE][rR][-_][sS][eE][cC][rR][eE][tT]${SEP}${TAIL})`)],
-  ['Generic Secret', new RegExp(`^([sS][eE][cC][rR][eE][tT]${SEP}${TAIL})`, 'm')],
+  // Ruby's (?m) is JavaScript's s flag (dot matches newlines); Ruby's ^ always matches at line starts (m).
+  ['Generic Secret', new RegExp(`^([sS][eE][cC][rR][eE][tT]${SEP}${TAIL})`, 'ms')],
   ['Master Key', new RegExp(`([mM][aA][sS][tT][eE][rR][-_][kK][eE][yY]${SEP}${TAIL})`)],
   ['Master Secret', new RegExp(`([mM][aA][sS][tT][eE][rR][-_][sS][eE][cC][rR][eE][tT]${SEP}${TAIL})`)],
   ['Token Key', new RegExp(`([tT][oO][kK][eE][nN][-_][kK][eE][yY]${SEP}${TAIL})`)],
