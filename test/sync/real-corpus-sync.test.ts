@@ -22,16 +22,18 @@ const lastPage = (page: Record<string, any>): Record<string, any> =>
   'end_of_stream' in page ? { ...page, end_of_stream: true, after_cursor: page.after_cursor ?? null } : { ...page, meta: { ...page.meta, has_more: false } };
 
 const exportPage = lastPage(body('incremental-tickets-cursor', 'zenpy-1.json'));
-// A status and a channel Zendesk may add one day, on real tickets otherwise unchanged.
+// A status, a channel, an event type and a rating score Zendesk may add one day, on real answers otherwise unchanged.
 exportPage.tickets[0].status = 'archived';
 exportPage.tickets[1].via.channel = 'carrier_pigeon';
+const ticketEvents = body('ticket-events', 'airbyte-1.json');
+ticketEvents.ticket_events[0].child_events.push({ id: 407609531999, via: 'Web form', event_type: 'Sparkle' });
 const ratings = lastPage(body('satisfaction-ratings', 'airbyte-1.json'));
 ratings.satisfaction_ratings[0].score = 'great';
 
 const routes: Array<[RegExp, () => unknown]> = [
   [/^\/api\/v2\/incremental\/tickets\/cursor\.json/, () => exportPage],
   [/^\/api\/v2\/incremental\/users\/cursor\.json/, () => lastPage(body('incremental-users-cursor', 'zenpy-1.json'))],
-  [/^\/api\/v2\/incremental\/ticket_events\.json/, () => body('ticket-events', 'airbyte-1.json')],
+  [/^\/api\/v2\/incremental\/ticket_events\.json/, () => ticketEvents],
   [/^\/api\/v2\/satisfaction_ratings\.json/, () => ratings],
   [/^\/api\/v2\/users\.json/, () => lastPage(body('users', 'zenpy-1.json'))],
   [/^\/api\/v2\/groups\.json/, () => lastPage(body('groups', 'zenpy-1.json'))],
@@ -104,6 +106,7 @@ describe('a sync over the real corpus', () => {
     expect(exportWarning).toHaveLength(1);
     expect(exportWarning[0]!.unknown).toEqual({ 'ticket.status': { archived: 1 }, 'ticket.via.channel': { carrier_pigeon: 1 } });
     expect(unknown.find((w) => w.path === '/api/v2/satisfaction_ratings.json')!.unknown).toEqual({ 'satisfaction_rating.score': { great: 1 } });
+    expect(unknown.find((w) => w.path === '/api/v2/incremental/ticket_events.json')!.unknown).toEqual({ 'ticket_event.child_events.event_type': { Sparkle: 1 } });
   });
 
   it("counts them in the sync run's summary, per stream", async () => {
