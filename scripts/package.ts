@@ -6,8 +6,9 @@
  *   dist/package/assets/            logos and the nav_bar icon
  *   dist/package/translations/      marketplace keys only (as the app scaffold copies them)
  *   dist/pulse-<version>.zip        the same files at the zip's root, like `zcli apps:package`
- * and runs the offline check on the zip. `zcli apps:validate` is not run: it uploads the zip
- * to a live helpdesk account.
+ * and runs the offline check on the zip: Zendesk's own validator's rules (package/zas/,
+ * RULES.md) and Pulse's. `zcli apps:validate` is not run: it uploads the zip to a live
+ * helpdesk account.
  *
  * Options: --out <dir> (default dist/package), --app-out <dir> (default dist/app),
  *          --skip-build (package an existing build).
@@ -17,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
-import { checkAppPackage, formatCheck, readZipFiles } from './package/check.js';
+import { checkAppPackage, formatCheck, readZipFiles, readZipSymlinks } from './package/check.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MARKETPLACE_KEYS = ['name', 'description', 'short_description', 'long_description', 'installation_instructions', 'parameters'];
@@ -142,7 +143,7 @@ function main(): number {
 
   console.log(`\nPackage: ${path.relative(root, out)}/ and ${path.relative(root, zipPath)} (${files.size} files)`);
   console.log(`  locations: ${backendUrl.origin}/app/ticket_sidebar, ${backendUrl.origin}/app/nav_bar (signed URLs)`);
-  const result = checkAppPackage(readZipFiles(zipPath));
+  const result = checkAppPackage(readZipFiles(zipPath), readZipSymlinks(zipPath));
   console.log(formatCheck(result));
   console.log('Note: `zcli apps:validate` was NOT run: it uploads the zip to a live helpdesk account (api/v2/apps/validate). Run it with credentials before publishing.');
   return result.ok ? 0 : 1;

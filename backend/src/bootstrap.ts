@@ -15,6 +15,7 @@ import { createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { generateDataset, startEmulator } from './emulator/index.js';
 import { HelpdeskClient } from './helpdesk/client.js';
+import type { UnknownValueCounts } from './helpdesk/known-values.js';
 import { settingsFor } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
 import { SyncService, type SyncDeps } from './sync/service.js';
@@ -63,7 +64,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     if (!cipher) throw new Error(`Account ${acc.subdomain} has stored credentials but ENCRYPTION_KEY is not set`);
     return cipher.decrypt(acc.id, acc.credentials_ciphertext);
   };
-  const clientFor = (acc: Account, onRequest: () => void = () => undefined): HelpdeskClient => {
+  const clientFor = (acc: Account, onRequest: () => void = () => undefined, onUnknownValues?: (counts: UnknownValueCounts) => void): HelpdeskClient => {
     let auth;
     try {
       auth = authFor(acc);
@@ -74,7 +75,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       // (`then` stays undefined so the client is not mistaken for a promise.)
       return new Proxy({} as HelpdeskClient, { get: (_target, prop) => (prop === 'then' ? undefined : () => Promise.reject(error)) });
     }
-    return new HelpdeskClient({ baseUrl: acc.base_url, auth, logger, onRequest: () => onRequest() });
+    return new HelpdeskClient({ baseUrl: acc.base_url, auth, logger, onRequest: () => onRequest(), onUnknownValues });
   };
 
   const bus = config.database.kind === 'postgres' ? await createPostgresBus(config.database.url, logger) : createInProcessBus();

@@ -176,6 +176,12 @@ export function ticketJson(base: string, subdomain: string, t: TicketRecord, s: 
   };
 }
 
+/** A ticket as `GET /tickets/{id}.json` shows it: the export's fields without `generated_timestamp`, which only the exports carry. */
+export function shownTicketJson(...args: Parameters<typeof ticketJson>) {
+  const { generated_timestamp: _exportOnly, ...ticket } = ticketJson(...args);
+  return ticket;
+}
+
 const minutes = (m: Minutes) => ({ calendar: m.calendar, business: m.business });
 
 export function metricSetJson(base: string, t: TicketRecord, m: MetricValues) {
@@ -216,6 +222,9 @@ const systemFor = (channel: string) =>
       : { client: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15', ip_address: '203.0.113.24', location: 'New York, NY, United States', latitude: 40.71, longitude: -74.0 };
 
 /** One event as the audits API shows it (values as strings, like Zendesk). */
+/** Field values of Create/Change events are strings in real answers (ids included), or null. */
+const fieldText = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
 function auditEventJson(a: AuditRecord, e: EventRecord) {
   switch (e.type) {
     case 'Comment':
@@ -225,8 +234,7 @@ function auditEventJson(a: AuditRecord, e: EventRecord) {
     case 'Notification':
       return { id: e.id, type: 'Notification', subject: e.subject, body: e.body, recipients: e.recipients, via: { channel: 'rule', source: { from: { id: 360000100200, title: 'Request customer satisfaction rating' }, rel: 'automation' } } };
     default: {
-      const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-      return { id: e.id, type: e.type, field_name: e.field, value: str(e.value), ...(e.type === 'Change' ? { previous_value: str(e.previous) } : {}) };
+      return { id: e.id, type: e.type, field_name: e.field, value: fieldText(e.value), ...(e.type === 'Change' ? { previous_value: fieldText(e.previous) } : {}) };
     }
   }
 }
@@ -253,8 +261,9 @@ function childEventJson(a: AuditRecord, e: EventRecord, via: string) {
     case 'Notification':
       return { id: e.id, via, via_reference_id: 360000100200, subject: e.subject, body: e.body, recipients: e.recipients, event_type: 'Notification' };
     default: {
-      const key = /^\d+$/.test(e.field) ? { custom_ticket_fields: { [e.field]: e.value } } : { [e.field]: e.value };
-      return { id: e.id, via, via_reference_id: null, ...key, ...(e.type === 'Change' ? { previous_value: e.previous } : {}), event_type: e.type };
+      const value = fieldText(e.value);
+      const key = /^\d+$/.test(e.field) ? { custom_ticket_fields: { [e.field]: value } } : { [e.field]: value };
+      return { id: e.id, via, via_reference_id: null, ...key, ...(e.type === 'Change' ? { previous_value: fieldText(e.previous) } : {}), event_type: e.type };
     }
   }
 }

@@ -11,7 +11,7 @@ import type {
   HelpdeskMetricSet,
   HelpdeskSatisfactionRating,
   HelpdeskSchedule,
-  HelpdeskTicket,
+  HelpdeskShownTicket,
   HelpdeskUser,
   TicketEventsPage,
   TicketExportPage,
@@ -28,7 +28,7 @@ export interface ListPage<T> {
 export type ExportFrom = { cursor: string } | { startTime: number };
 
 export interface ShownTicket {
-  ticket: HelpdeskTicket;
+  ticket: HelpdeskShownTicket;
   metricSets: HelpdeskMetricSet[];
   users: HelpdeskUser[];
   groups: HelpdeskGroup[];

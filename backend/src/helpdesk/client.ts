@@ -3,6 +3,8 @@
  * built-in emulator that speaks the same shapes). It implements `HelpdeskApi`:
  *
  * - every response is validated with schemas.ts, so a malformed page fails whole;
+ *   values Zendesk added to an open enumeration are kept and warned about once per
+ *   page with their counts (known-values.ts);
  * - 429 and 5xx wait for `Retry-After` when given; otherwise they, network errors
  *   and timeouts back off exponentially with full jitter; other 4xx fail at once;
  * - rate-limit headers are read on every response, and when a quota is spent the
@@ -39,6 +41,7 @@ import {
   type TicketExportPage,
   type UserExportPage,
 } from './schemas.js';
+import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
 import type { Logger } from '../shared/logger.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
@@ -50,6 +53,8 @@ export interface HelpdeskClientOptions {
   logger: Logger;
   /** Called once per HTTP attempt (retries included), e.g. to count requests of a sync run. */
   onRequest?: () => void;
+  /** Called with a page's values outside Zendesk's known enumerations (known-values.ts), e.g. for the sync run's summary. */
+  onUnknownValues?: (counts: UnknownValueCounts) => void;
   /** Retries after the first attempt for 429, 5xx, network errors and timeouts. */
   maxRetries?: number;
   /** Backoff before retry n (0-based) is uniform in [0, min(maxDelayMs, baseDelayMs·2^n)). */
@@ -92,6 +97,7 @@ export class HelpdeskClient implements HelpdeskApi {
   private readonly http: AxiosInstance;
   private readonly logger: Logger;
   private readonly onRequest: () => void;
+  private readonly onUnknownValues: (counts: UnknownValueCounts) => void;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -105,6 +111,7 @@ export class HelpdeskClient implements HelpdeskApi {
   constructor(options: HelpdeskClientOptions) {
     this.logger = options.logger;
     this.onRequest = options.onRequest ?? (() => undefined);
+    this.onUnknownValues = options.onUnknownValues ?? (() => undefined);
     this.maxRetries = options.maxRetries ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -205,7 +212,13 @@ export class HelpdeskClient implements HelpdeskApi {
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S>> {
-    return validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const page = validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const unknown = countUnknownValues(page);
+    if (Object.keys(unknown).length > 0) {
+      this.logger.warn({ path, unknown }, 'helpdesk page carries values Pulse does not know; stored as given');
+      this.onUnknownValues(unknown);
+    }
+    return page;
   }
 
   /** One page of a cursor-paginated list (`page[size]`, `page[after]`), normalised to `{items, nextCursor}`. */

@@ -23,7 +23,7 @@ import type {
   HelpdeskMetricSet,
   HelpdeskSatisfactionRating,
   HelpdeskSchedule,
-  HelpdeskTicket,
+  HelpdeskShownTicket,
   HelpdeskTicketEvent,
   HelpdeskUser,
 } from '../helpdesk/schemas.js';
@@ -83,7 +83,7 @@ function fieldValue(v: unknown): string | number | boolean | null {
   return v as string | number | boolean | null;
 }
 
-export function ticketRow(accountId: number, t: HelpdeskTicket): Row<TicketsTable> {
+export function ticketRow(accountId: number, t: HelpdeskShownTicket): Row<TicketsTable> {
   const customFields: Record<string, string | number | boolean | null> = {};
   for (const f of t.custom_fields) customFields[String(f.id)] = fieldValue(f.value);
   return {
@@ -101,7 +101,8 @@ export function ticketRow(accountId: number, t: HelpdeskTicket): Row<TicketsTabl
     satisfaction_score: t.satisfaction_rating ? normaliseScore(t.satisfaction_rating.score) : null,
     created_at: t.created_at,
     updated_at: t.updated_at,
-    generated_timestamp: t.generated_timestamp,
+    // A shown ticket has none (schemas.ts); its last update is the moment the export would report.
+    generated_timestamp: t.generated_timestamp ?? Math.floor(Date.parse(t.updated_at) / 1000),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Db } from '../db/database.js';
 import type { Account } from '../db/schema.js';
 import type { HelpdeskApi } from '../helpdesk/api.js';
+import { addUnknownValues, type UnknownValueCounts } from '../helpdesk/known-values.js';
 import { findAccountById } from '../accounts/repository.js';
 import { refreshDirtyTicketFacts, refreshTicketFacts } from '../kpis/facts.js';
 import type { KpiSettings } from '../kpis/settings.js';
@@ -19,6 +20,8 @@ export interface StreamCounts {
   items: number;
   pages: number;
   requests: number;
+  /** Values outside Zendesk's known enumerations, stored as given (helpdesk/known-values.ts). */
+  unknownValues?: UnknownValueCounts;
 }
 
 export interface SyncResult {
@@ -36,7 +39,7 @@ export interface SyncDeps {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   /** A helpdesk client for the account; `onRequest` lets the service count requests per stream. */
-  clientFor(account: Account, onRequest: () => void): HelpdeskApi;
+  clientFor(account: Account, onRequest: () => void, onUnknownValues?: (counts: UnknownValueCounts) => void): HelpdeskApi;
   logger: Logger;
   /** The account's KPI settings (environment defaults overridden by the app's settings). */
   settingsFor(accountId: number): Promise<KpiSettings>;
@@ -81,9 +84,16 @@ export class SyncService {
     const counts: Record<string, StreamCounts> = {};
     const written: Record<string, number> = {};
     let current = 'setup';
-    const api = this.deps.clientFor(account, () => {
-      (counts[current] ??= { items: 0, pages: 0, requests: 0 }).requests += 1;
-    });
+    const api = this.deps.clientFor(
+      account,
+      () => {
+        (counts[current] ??= { items: 0, pages: 0, requests: 0 }).requests += 1;
+      },
+      (unknown) => {
+        const c = (counts[current] ??= { items: 0, pages: 0, requests: 0 });
+        c.unknownValues = addUnknownValues(c.unknownValues ?? {}, unknown);
+      },
+    );
     const ctx: StreamContext = {
       db,
       api,
