@@ -8,6 +8,7 @@ import { checkAppPackage, type PackageFiles } from '../../scripts/package/check'
 import { encodePng } from '../../scripts/package/png';
 import { templateErrors } from '../../scripts/package/zas/files';
 import { validateLikeZendesk } from '../../scripts/package/zas/index';
+import { scrubFindings } from '../../scripts/package/zas/svg';
 import { encodeJson, shippedPackage, withJson } from './shipped-package';
 
 const zas = (files: PackageFiles, symlinks: string[] = []) => validateLikeZendesk({ files, symlinks });
@@ -283,6 +284,29 @@ describe('validations/svg.rb', () => {
     expect(svg(`${ok}<svg/>`)).toEqual([SANITISED]);
   });
 
+  it('sanitised_svg for the right reason: each finding names what the scrubber would remove', () => {
+    const ok = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 18 18"><polyline fill="none" stroke="currentColor" points="1,10 6,10"/></svg>';
+    const changes = (markup: string) => {
+      expect(svg(markup), markup).toEqual([SANITISED]);
+      return scrubFindings(markup).changes;
+    };
+    expect(scrubFindings(ok)).toEqual({ bitmap: false, changes: [] });
+    expect(changes(ok.replace('<polyline', '<script>alert(1)</script><polyline'))).toEqual(['element <script>']);
+    expect(changes(ok.replace('<polyline', '<foreignObject width="9" height="9"><div>x</div></foreignObject><polyline'))).toEqual(['element <foreignObject>', 'element <div>']);
+    expect(changes(ok.replace('viewBox', 'onload="alert(1)" viewBox'))).toEqual(['svg@onload']);
+    expect(changes(ok.replace('<polyline', '<!-- drawn by hand --><polyline'))).toEqual(['a comment']);
+    expect(changes(ok.replace('fill="none"', 'fill="url(https://evil.example/x)"'))).toEqual(['polyline@fill (reference)']);
+    expect(changes(ok.replace('<polyline', '<use xlink:href="https://evil.example/sprite.svg#i"/><polyline'))).toEqual(['use@xlink:href (non-local href)']);
+    expect(changes(ok.replace('<polyline', '<use href="javascript:alert(1)"/><polyline'))).toEqual(['use@href (non-local href)']);
+    expect(changes(ok.replace('viewBox', 'style="fill:url(https://evil.example/x);" viewBox'))).toEqual(['svg@style (css)']);
+    expect(changes(ok.replace('viewBox', 'style="margin:0;" viewBox'))).toEqual(['svg@style (css)']);
+    // Local references are what the scrubber keeps.
+    const local =
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 18 18"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#fff"/></linearGradient><clipPath id="c"><rect width="18" height="18" rx="2"/></clipPath><symbol id="s" viewBox="0 0 9 9"><circle cx="4" cy="4" r="4"/></symbol></defs><g clip-path="url(#c)" fill="url(#g)"><use xlink:href="#s" width="9" height="9"/><use href="#s" x="9"/></g></svg>';
+    expect(svg(local)).toEqual([]);
+    expect(scrubFindings(local).changes).toEqual([]);
+  });
+
   it('keeps what the library keeps: an XML declaration, a doctype, xml:space, symbols, the styles Zendesk Garden icons use', () => {
     const kept = [
       '<?xml version="1.0" encoding="utf-8"?>\n<svg version="1.1" id="L1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" x="0px" y="0px" viewBox="0 0 18 18" style="enable-background:new 0 0 18 18;" xml:space="preserve">\n<path id="f" d="M1.5,6.1L1,6.4z"/>\n</svg>\n',
@@ -298,6 +322,7 @@ describe('validations/svg.rb', () => {
     expect(svg('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA" width="1" height="1"/></svg>')).toEqual([
       'assets/icon_nav_bar.svg contains an embedded bitmap and cannot be used as an app icon. It has been replaced with a default placeholder icon.',
     ]);
+    expect(scrubFindings('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA" width="1" height="1"/></svg>').bitmap).toBe(true);
   });
 });
 

@@ -3,22 +3,17 @@
  * Loofah's `:prune` scrubber on upload; when that changes the markup, the upload warns
  * (`sanitised_svg`) and ships the edited file, and an SVG with an embedded bitmap
  * (`<image>`) is replaced by a placeholder (`bitmap_in_svg`). This reports, offline,
- * whether the scrubber would change anything: elements or attributes outside Loofah's
- * safelist (loofah-safelist.json), comments and processing instructions (the XML
- * declaration excepted), disallowed
- * URI protocols, non-local references, style declarations it would drop or rewrite,
- * blank attributes, and content after the root element.
+ * whether the scrubber would change anything: elements or attributes outside our own
+ * allowlist (svg-allowlist.ts, a deliberate subset of what the scrubber keeps, so a
+ * warning may be a false alarm but an accepted file is kept as it is), comments and
+ * processing instructions (the XML declaration excepted), references that do not point
+ * inside the document (which also rules out every URI protocol), style declarations it
+ * would drop or rewrite, blank attributes, and content after the root element.
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { warning } from './messages.js';
 import { decode, type ZasPackage } from './model.js';
-import safelistJson from './loofah-safelist.json' with { type: 'json' };
-
-const S = Object.fromEntries(Object.entries(safelistJson).filter(([k]) => k !== '_source').map(([k, v]) => [k, new Set(v as string[])])) as Record<
-  Exclude<keyof typeof safelistJson, '_source'>,
-  Set<string>
->;
-const CSS_KEYWORDISH = /^(#[0-9a-fA-F]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|-?\d{0,3}\.?\d{0,10}(ch|cm|r?em|ex|in|lh|mm|pc|pt|px|Q|vmax|vmin|vw|vh|%|,|\))?)$/;
+import { CSS_FUNCTIONS, CSS_PROPERTIES, HREF_ATTRIBUTES, LOCAL_REFERENCE_ATTRIBUTES, SVG_ATTRIBUTES, SVG_ELEMENTS } from './svg-allowlist.js';
 
 export function validateSvgs(pkg: ZasPackage): string[] {
   const warnings: string[] = [];
@@ -42,7 +37,7 @@ export function scrubFindings(markup: string): { bitmap: boolean; changes: strin
     if (rootClosed) changes.push(`<${tag.name}> after the root element`);
     depth++;
     if (tag.local === 'image') bitmap = true;
-    if (!S.elements.has(tag.local)) changes.push(`element <${tag.name}>`);
+    if (!SVG_ELEMENTS.has(tag.local)) changes.push(`element <${tag.name}>`);
     else changes.push(...attributeChanges(tag));
   });
   parser.on('closetag', () => {
@@ -71,30 +66,17 @@ function attributeChanges(tag: SaxesTagNS): string[] {
     const name = attr.prefix ? `${attr.prefix}:${attr.local}` : attr.local;
     const where = `${tag.name}@${name}`;
     if (/^data-[\w-]+$/.test(name)) continue;
-    if (!S.attributes.has(name)) {
+    if (!SVG_ATTRIBUTES.has(name)) {
       changes.push(where);
       continue;
     }
-    if (S.uriAttributes.has(name) && !allowedUri(attr.value)) {
-      changes.push(`${where} (protocol)`);
-      continue;
-    }
-    if (S.localRefAttributes.has(name) && localRefValue(attr.value) !== attr.value) changes.push(`${where} (reference)`);
-    if (S.localHrefElements.has(tag.local) && S.hrefAttributes.has(name) && /^\s*[^#\s]/.test(attr.value)) changes.push(`${where} (non-local href)`);
+    // Only `#id` is accepted: Zendesk drops disallowed protocols and, on most elements, any non-local link.
+    if (HREF_ATTRIBUTES.has(name) && !attr.value.startsWith('#')) changes.push(`${where} (non-local href)`);
+    if (LOCAL_REFERENCE_ATTRIBUTES.has(name) && localRefValue(attr.value) !== attr.value) changes.push(`${where} (reference)`);
     if (name === 'style' && scrubCss(attr.value) !== attr.value) changes.push(`${where} (css)`);
     if (!/\S/.test(attr.value)) changes.push(`${where} (blank)`);
   }
   return changes;
-}
-
-function allowedUri(value: string): boolean {
-  const uri = value.replace(/[`\u0000-\u0020\u007f\u0080-\u0101]/g, '').toLowerCase();
-  const match = /^([a-z][a-z0-9+\-.]*)(:|&#0*58|&#x0*3a|(%|&#37;)3a)/i.exec(uri);
-  if (!match) return true;
-  if (!S.protocols.has(match[1]!)) return false;
-  if (match[1] !== 'data') return true;
-  const mediatype = uri.slice(5).split(',')[0]!.replace(/;base64$/, '').split(';')[0]!.trim();
-  return S.dataMediatypes.has(mediatype || 'text/plain');
 }
 
 /** Loofah keeps only local url(#…) references, hashes, identifiers and strings, joined by spaces. */
@@ -106,9 +88,10 @@ function localRefValue(value: string): string {
 }
 
 /**
- * Loofah's scrub_css: keeps allowed properties without url(), keywords of shorthand
- * properties only when allowed, and writes each as `name:value;`. A style written any
- * other way is rewritten, which is a change too.
+ * Loofah's scrub_css as far as our allowlist reaches: keeps allowed properties without
+ * url() and with allowed functions only, and writes each as `name:value;`. A style
+ * written any other way is rewritten, which is a change too. Shorthand properties, whose
+ * keywords Loofah filters one by one, are not allowed at all, so they always count.
  */
 export function scrubCss(style: string): string {
   let out = '';
@@ -118,16 +101,14 @@ export function scrubCss(style: string): string {
     const name = declaration.slice(0, colon).trim().toLowerCase();
     let value = declaration.slice(colon + 1).trim();
     if (/url\s*\(/i.test(value)) continue;
-    const shorthand = S.shorthandCssProperties.has(name.split('-')[0]!);
-    if (!(S.cssProperties.has(name) || S.svgCssProperties.has(name) || shorthand)) continue;
+    if (!CSS_PROPERTIES.has(name)) continue;
     const important = /!\s*important$/i.test(value);
     value = value.replace(/!\s*important$/i, '').trim();
     const kept = value
       .split(/\s+/)
       .filter((part) => {
         const fn = /^([a-z-]+)\(/i.exec(part);
-        if (fn) return S.cssFunctions.has(fn[1]!.toLowerCase());
-        return !shorthand || S.cssKeywords.has(part) || CSS_KEYWORDISH.test(part);
+        return !fn || CSS_FUNCTIONS.has(fn[1]!.toLowerCase());
       })
       .join(' ')
       .trim();
