@@ -14,13 +14,28 @@ const dataset = smallDataset();
 
 /**
  * Fields the API reference documents that the recordings happen not to show: the
- * emulator may send them. Satisfaction ratings: `reason_id` (API reference, satisfaction
- * ratings JSON format). Audits: the `metadata.system` keys of updates that came by
- * email (API reference, ticket audits: "system" metadata).
+ * emulator may send them. The permissively licensed recordings date from 2011-2019,
+ * before some of these fields existed. Satisfaction ratings: `reason_id` (satisfaction
+ * ratings JSON format). Tickets: `custom_status_id` and `from_messaging_channel`
+ * (tickets JSON format). Groups: `default`, `description`, `is_public` (groups JSON
+ * format). Audits: the `metadata.system` keys of updates that came by email (ticket
+ * audits, "system" metadata), and a Comment event's `author_id`, `plain_body` and
+ * `audit_id` (ticket audit events reference, Comment event; Pulse reads `author_id`).
  */
+const TICKET_FIELDS_SINCE_RECORDINGS = ['custom_status_id', 'from_messaging_channel'];
 const DOCUMENTED_BEYOND_RECORDINGS: Partial<Record<RealEndpoint, string[]>> = {
   'satisfaction-ratings': ['satisfaction_ratings[].reason_id'],
-  'ticket-audits': ['audits[].metadata.system.message_id', 'audits[].metadata.system.email_id', 'audits[].metadata.system.raw_email_identifier'],
+  'incremental-tickets-cursor': TICKET_FIELDS_SINCE_RECORDINGS.map((f) => `tickets[].${f}`),
+  'ticket-show': TICKET_FIELDS_SINCE_RECORDINGS.map((f) => `ticket.${f}`),
+  groups: ['groups[].default', 'groups[].description', 'groups[].is_public'],
+  'ticket-audits': [
+    'audits[].metadata.system.message_id',
+    'audits[].metadata.system.email_id',
+    'audits[].metadata.system.raw_email_identifier',
+    'audits[].events[].author_id',
+    'audits[].events[].plain_body',
+    'audits[].events[].audit_id',
+  ],
 };
 let emu: Emulator;
 

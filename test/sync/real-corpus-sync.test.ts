@@ -10,38 +10,52 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { HelpdeskClient } from '../../backend/src/helpdesk/client.js';
 import { settingsFor } from '../../backend/src/settings/service.js';
+import { rowsFromAudits } from '../../backend/src/sync/mappers.js';
 import { SyncService } from '../../backend/src/sync/service.js';
+import { auditsPageSchema } from '../../backend/src/helpdesk/schemas.js';
 import { realSamples, type RealEndpoint } from '../fixtures/zendesk-real/corpus.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { countRows, SETTINGS_DEFAULTS } from './harness.js';
 
-const BASE = 'https://d3v-zenpydev.zendesk.com';
+const BASE = 'https://pulse-corpus.zendesk.com';
 const body = (endpoint: RealEndpoint, file: string) => structuredClone(realSamples(endpoint).find((s) => s.file.endsWith(file))!.body) as Record<string, any>;
 /** The sync reads each stream to its end; the samples' own paging points at pages not in the corpus. */
 const lastPage = (page: Record<string, any>): Record<string, any> =>
   'end_of_stream' in page ? { ...page, end_of_stream: true, after_cursor: page.after_cursor ?? null } : { ...page, meta: { ...page.meta, has_more: false } };
+/** One last page holding the records of every sample of an endpoint (their ids do not collide), in the first sample's envelope. */
+const allRecords = (endpoint: RealEndpoint, key: string): Record<string, any> => {
+  const samples = realSamples(endpoint);
+  return lastPage({ ...structuredClone(samples[0]!.body), [key]: samples.flatMap((s) => structuredClone(s.body[key] as unknown[])) });
+};
 
-const exportPage = lastPage(body('incremental-tickets-cursor', 'zenpy-1.json'));
+const exportPage = allRecords('incremental-tickets-cursor', 'tickets');
 // A status, a channel, an event type and a rating score Zendesk may add one day, on real answers otherwise unchanged.
 exportPage.tickets[0].status = 'archived';
 exportPage.tickets[1].via.channel = 'carrier_pigeon';
-const ticketEvents = body('ticket-events', 'airbyte-1.json');
+const ticketEvents = allRecords('ticket-events', 'ticket_events');
 ticketEvents.ticket_events[0].child_events.push({ id: 407609531999, via: 'Web form', event_type: 'Sparkle' });
-const ratings = lastPage(body('satisfaction-ratings', 'airbyte-1.json'));
+const ratings = allRecords('satisfaction-ratings', 'satisfaction_ratings');
 ratings.satisfaction_ratings[0].score = 'great';
+const exportedUsers = allRecords('incremental-users-cursor', 'users');
+const groups = allRecords('groups', 'groups');
+const schedules = allRecords('schedules', 'schedules');
+const commentEvents = ticketEvents.ticket_events.flatMap((e: any) => e.child_events).filter((c: any) => c.event_type === 'Comment');
+// The webhook path: a real single-ticket answer and the recorded audit of that same ticket.
+const shownTicket = body('ticket-show', 'rb-1.json');
+const SHOWN_ID: number = shownTicket.ticket.id;
 
 const routes: Array<[RegExp, () => unknown]> = [
   [/^\/api\/v2\/incremental\/tickets\/cursor\.json/, () => exportPage],
-  [/^\/api\/v2\/incremental\/users\/cursor\.json/, () => lastPage(body('incremental-users-cursor', 'zenpy-1.json'))],
+  [/^\/api\/v2\/incremental\/users\/cursor\.json/, () => exportedUsers],
   [/^\/api\/v2\/incremental\/ticket_events\.json/, () => ticketEvents],
   [/^\/api\/v2\/satisfaction_ratings\.json/, () => ratings],
-  [/^\/api\/v2\/users\.json/, () => lastPage(body('users', 'zenpy-1.json'))],
-  [/^\/api\/v2\/groups\.json/, () => lastPage(body('groups', 'zenpy-1.json'))],
-  [/^\/api\/v2\/group_memberships\.json/, () => lastPage(body('group-memberships', 'zenpy-1.json'))],
-  [/^\/api\/v2\/business_hours\/schedules\.json/, () => body('schedules', 'airbyte-1.json')],
+  [/^\/api\/v2\/users\.json/, () => allRecords('users', 'users')],
+  [/^\/api\/v2\/groups\.json/, () => groups],
+  [/^\/api\/v2\/group_memberships\.json/, () => allRecords('group-memberships', 'group_memberships')],
+  [/^\/api\/v2\/business_hours\/schedules\.json/, () => schedules],
   [/^\/api\/v2\/business_hours\/schedules\/\d+\/holidays\.json/, () => body('holidays', 'doc-1.json')],
-  [/^\/api\/v2\/tickets\/4017\.json/, () => body('ticket-show', 'zenpy-1.json')],
-  [/^\/api\/v2\/tickets\/4017\/audits\.json/, () => lastPage(body('ticket-audits', 'zenpy-2.json'))],
+  [new RegExp(`^/api/v2/tickets/${SHOWN_ID}\\.json`), () => shownTicket],
+  [new RegExp(`^/api/v2/tickets/${SHOWN_ID}/audits\\.json`), () => lastPage(body('ticket-audits', 'rb-1.json'))],
 ];
 
 let tdb: TestDatabase;
@@ -60,7 +74,7 @@ beforeAll(async () => {
   });
   tdb = await createTestDatabase();
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
-  accountId = (await ensureAccount(tdb.db, 'd3v-zenpydev', BASE)).id;
+  accountId = (await ensureAccount(tdb.db, 'pulse-corpus', BASE)).id;
   service = new SyncService({
     db: tdb.db,
     dbKind: tdb.kind,
@@ -91,13 +105,14 @@ describe('a sync over the real corpus', () => {
     const byId = new Map(tickets.map((t) => [Number(t.id), t]));
     expect(byId.get(exportPage.tickets[0].id)!.status).toBe('archived');
     expect(byId.get(exportPage.tickets[1].id)!.via_channel).toBe('carrier_pigeon');
-    expect(await countRows(db, 'satisfaction_ratings')).toBe(3);
+    expect(await countRows(db, 'satisfaction_ratings')).toBe(ratings.satisfaction_ratings.length);
     const great = await db.selectFrom('satisfaction_ratings').select('score').where('id', '=', ratings.satisfaction_ratings[0].id).executeTakeFirstOrThrow();
     expect(great.score).toBe('great');
-    expect(await countRows(db, 'ticket_comments')).toBe(2);
-    expect(await countRows(db, 'groups')).toBe(body('groups', 'zenpy-1.json').groups.length);
-    expect(await countRows(db, 'schedules')).toBe(1);
-    expect(await countRows(db, 'users')).toBeGreaterThanOrEqual(body('incremental-users-cursor', 'zenpy-1.json').users.length);
+    expect(commentEvents.length).toBeGreaterThan(0);
+    expect(await countRows(db, 'ticket_comments')).toBe(commentEvents.length);
+    expect(await countRows(db, 'groups')).toBe(groups.groups.length);
+    expect(await countRows(db, 'schedules')).toBe(schedules.schedules.length);
+    expect(await countRows(db, 'users')).toBeGreaterThanOrEqual(exportedUsers.users.length);
   });
 
   it('warns once per page about the unknown values, with their counts', () => {
@@ -119,11 +134,24 @@ describe('a sync over the real corpus', () => {
   });
 
   it('syncTicket (the webhook path) stores a real single-ticket answer, which has no generated_timestamp', async () => {
-    const shown = body('ticket-show', 'zenpy-1.json').ticket;
+    const shown = shownTicket.ticket;
     expect(shown.generated_timestamp).toBeUndefined();
-    await expect(service.syncTicket(accountId, 4017)).resolves.toEqual({ found: true });
-    const row = await tdb.db.selectFrom('tickets').selectAll().where('account_id', '=', accountId).where('id', '=', 4017).executeTakeFirstOrThrow();
+    // The bulk sync stored this ticket from the export; start from its absence so only syncTicket can bring it back.
+    await tdb.db.deleteFrom('tickets').where('account_id', '=', accountId).where('id', '=', SHOWN_ID).execute();
+    await expect(service.syncTicket(accountId, SHOWN_ID)).resolves.toEqual({ found: true });
+    const row = await tdb.db.selectFrom('tickets').selectAll().where('account_id', '=', accountId).where('id', '=', SHOWN_ID).executeTakeFirstOrThrow();
     expect(row.status).toBe(shown.status);
     expect(Number(row.generated_timestamp)).toBe(Date.parse(shown.updated_at) / 1000);
+  });
+});
+
+describe('audits of one ticket (the webhook path), as real answers give them', () => {
+  it('keep a comment whose event names no author, under the audit author', () => {
+    const page = auditsPageSchema.parse(body('ticket-audits', 'gozendesk-1.json'));
+    const [audit] = page.audits;
+    const comment = audit!.events.find((e) => e.type === 'Comment')!;
+    expect(comment.author_id).toBeUndefined();
+    const { comments } = rowsFromAudits(1, page.audits);
+    expect(comments).toEqual([expect.objectContaining({ id: comment.id, ticket_id: audit!.ticket_id, author_id: audit!.author_id, public: false, audit_id: audit!.id })]);
   });
 });

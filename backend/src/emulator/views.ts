@@ -163,7 +163,7 @@ export function ticketJson(base: string, subdomain: string, t: TicketRecord, s: 
     due_at: null,
     tags: t.tags,
     custom_fields: custom,
-    satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment, reason: rating.reason } : { score: 'unoffered' },
+    satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment } : { score: 'unoffered' },
     sharing_agreement_ids: [],
     custom_status_id: s.status === 'deleted' ? null : 360000220000 + ['new', 'open', 'pending', 'hold', 'solved', 'closed'].indexOf(s.status),
     fields: custom,

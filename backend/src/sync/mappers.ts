@@ -218,12 +218,14 @@ export function rowsFromAudits(accountId: number, audits: HelpdeskAudit[]): Even
   for (const audit of audits) {
     for (const e of audit.events) {
       if (e.type === 'Comment' || e.type === 'VoiceComment') {
-        if (e.author_id === undefined || e.public === undefined) continue;
+        // Older answers leave the author off the comment event: the audit's author wrote it.
+        const authorId = e.author_id ?? audit.author_id;
+        if (authorId == null || e.public === undefined) continue;
         comments.push({
           account_id: accountId,
           id: e.id,
           ticket_id: audit.ticket_id,
-          author_id: e.author_id,
+          author_id: authorId,
           public: e.public,
           audit_id: audit.id,
           via_channel: null,
