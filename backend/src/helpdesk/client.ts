@@ -14,7 +14,29 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { HelpdeskError, type ExportFrom, type HelpdeskApi, type HelpdeskErrorKind, type ListPage, type NotifyAppRequest, type ShownTicket } from './api.js';
+import {
+  HelpdeskError,
+  type ExportFrom,
+  type HelpdeskAdminApi,
+  type HelpdeskApi,
+  type HelpdeskErrorKind,
+  type ListPage,
+  type NotifyAppRequest,
+  type RateLimitReading,
+  type ShownTicket,
+} from './api.js';
+import {
+  accountSettingsSchema,
+  signingSecretSchema,
+  ticketCountSchema,
+  ticketFieldResponseSchema,
+  triggersPageSchema,
+  webhooksPageSchema,
+  type HelpdeskAccountSettings,
+  type HelpdeskTicketField,
+  type HelpdeskTrigger,
+  type HelpdeskWebhook,
+} from './admin-schemas.js';
 import {
   auditsPageSchema,
   groupMembershipsPageSchema,
@@ -88,7 +110,7 @@ interface CursorEnvelope {
 
 const pemSchema = z.string().regex(/-----BEGIN [A-Z ]+-----/, 'expected a PEM document');
 
-export class HelpdeskClient implements HelpdeskApi {
+export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   private readonly http: AxiosInstance;
   private readonly logger: Logger;
   private readonly onRequest: () => void;
@@ -101,6 +123,8 @@ export class HelpdeskClient implements HelpdeskApi {
   private readonly perPage: number | undefined;
   /** Epoch ms before which no request is sent, because a rate-limit quota is spent. */
   private quotaResetsAt = 0;
+  /** The account-wide window as the last answer reported it (read by `npm run doctor`). */
+  private lastRateLimit: RateLimitReading | undefined;
 
   constructor(options: HelpdeskClientOptions) {
     this.logger = options.logger;
@@ -199,6 +223,39 @@ export class HelpdeskClient implements HelpdeskApi {
     return validate('GET', path, pemSchema, await this.send({ method: 'GET', path, responseType: 'text' }));
   }
 
+  listWebhooks(nameContains: string, cursor?: string): Promise<ListPage<HelpdeskWebhook>> {
+    return this.list('/api/v2/webhooks', webhooksPageSchema, (p) => p.webhooks, cursor, { 'filter[name_contains]': nameContains });
+  }
+
+  async webhookSigningSecret(webhookId: string): Promise<string> {
+    return (await this.get(`/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`, signingSecretSchema)).signing_secret.secret;
+  }
+
+  listActiveTriggers(cursor?: string): Promise<ListPage<HelpdeskTrigger>> {
+    return this.list('/api/v2/triggers.json', triggersPageSchema, (p) => p.triggers, cursor, { active: 'true' });
+  }
+
+  async showTicketField(fieldId: number): Promise<HelpdeskTicketField | null> {
+    try {
+      return (await this.get(`/api/v2/ticket_fields/${fieldId}.json`, ticketFieldResponseSchema)).ticket_field;
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  async accountSettings(): Promise<HelpdeskAccountSettings> {
+    return (await this.get('/api/v2/account/settings.json', accountSettingsSchema)).settings;
+  }
+
+  async countTickets(): Promise<number> {
+    return (await this.get('/api/v2/tickets/count.json', ticketCountSchema)).count.value;
+  }
+
+  rateLimit(): RateLimitReading | undefined {
+    return this.lastRateLimit;
+  }
+
   /** `GET /api/v2/satisfaction_ratings.json` (legacy CSAT; admins only). */
   private listLegacyRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>> {
     return this.list('/api/v2/satisfaction_ratings.json', ratingsPageSchema, (p) => p.satisfaction_ratings, cursor, { start_time: startTime });
@@ -293,6 +350,10 @@ export class HelpdeskClient implements HelpdeskApi {
    */
   private noteQuota(headers: AxiosResponse['headers']): void {
     const accountReset = toNumber(headers['ratelimit-reset']);
+    const accountRemaining = toNumber(headers['x-rate-limit-remaining']) ?? toNumber(headers['ratelimit-remaining']);
+    if (accountRemaining !== undefined) {
+      this.lastRateLimit = { limit: toNumber(headers['x-rate-limit']) ?? toNumber(headers['ratelimit-limit']), remaining: accountRemaining };
+    }
     const windows = [
       { remaining: toNumber(headers['x-rate-limit-remaining']), resets: accountReset },
       { remaining: toNumber(headers['ratelimit-remaining']), resets: accountReset },
