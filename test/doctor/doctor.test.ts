@@ -138,6 +138,17 @@ describe('npm run doctor: each planted problem fails its check with a fix, exit 
     expect(run.fixOf('Business hours')).toBe('fix: Create a schedule in Admin Center > Objects and rules > Business rules > Schedules (Pulse reads it on the next sync).');
   });
 
+  it('little rate-limit headroom: another integration spends the API budget', async () => {
+    const { emu, env } = await helpdesk();
+    const auth = `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}`;
+    const me = await (await fetch(`${emu.url}/api/v2/users/me.json`, { headers: { authorization: auth } })).json();
+    emu.onRequest((r) => (r.path.startsWith('/api/v2/users/me') ? { status: 200, body: me, headers: { 'X-Rate-Limit': '700', 'X-Rate-Limit-Remaining': '35' } } : undefined));
+    const run = await doctor(env);
+    expect(run.code).toBe(1);
+    expect(run.line('API rate limit')).toMatch(/^✗ API rate limit\s+35 of 700 requests\/min left \(5%\): other integrations are spending most of the account's API budget$/);
+    expect(run.fixOf('API rate limit')).toContain('High Volume API add-on');
+  });
+
   it('satisfaction ratings off', async () => {
     const { env } = await helpdesk({ customerSatisfaction: false });
     const run = await doctor(env);
