@@ -10,6 +10,8 @@
  * - with `--subdomain`, a registered tenant: its stored credentials (ENCRYPTION_KEY),
  *   settings and webhook secret are read from the database (DATABASE_URL or PGlite).
  * `--backend-url` is this backend's public origin: the webhook must call it.
+ * With the embedded database (PGlite, no DATABASE_URL) only one process may open it:
+ * stop Pulse before `--subdomain`, or use PostgreSQL.
  * Nothing here prints a credential or a secret.
  */
 import path from 'node:path';
