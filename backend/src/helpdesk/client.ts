@@ -62,6 +62,7 @@ import {
   type UserExportPage,
 } from './schemas.js';
 import type { Logger } from '../shared/logger.js';
+import { readRateLimits, retryAfterMs } from './rate-limits.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
 
@@ -86,8 +87,6 @@ export interface HelpdeskClientOptions {
 
 /** Cursor-paginated lists allow at most 100 per page. */
 const PAGE_SIZE = 100;
-/** Longest wait honoured from a `Retry-After` or a quota reset, so a bogus header cannot stall a sync for hours. */
-const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const TICKET_SIDELOADS = 'metric_sets,users,groups';
 
 type Params = Record<string, string | number | string[] | undefined>;
@@ -341,36 +340,11 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
     await this.sleep(waitMs);
   }
 
-  /**
-   * Reads every rate-limit window the response reports: the account-wide one
-   * (`X-Rate-Limit-Remaining`, `ratelimit-remaining` with `ratelimit-reset` seconds)
-   * and endpoint-specific ones (`Zendesk-RateLimit-<name>: total=100; remaining=99; resets=41`).
-   * A spent window with a known reset pauses later requests until then. One without a
-   * reset pauses nothing: the helpdesk's 429 then says how long to wait.
-   */
+  /** Notes the answer's rate-limit windows: a spent one pauses later requests until its reset (rate-limits.ts). */
   private noteQuota(headers: AxiosResponse['headers']): void {
-    const accountReset = toNumber(headers['ratelimit-reset']);
-    const accountRemaining = toNumber(headers['x-rate-limit-remaining']) ?? toNumber(headers['ratelimit-remaining']);
-    if (accountRemaining !== undefined) {
-      this.lastRateLimit = { limit: toNumber(headers['x-rate-limit']) ?? toNumber(headers['ratelimit-limit']), remaining: accountRemaining };
-    }
-    const windows = [
-      { remaining: toNumber(headers['x-rate-limit-remaining']), resets: accountReset },
-      { remaining: toNumber(headers['ratelimit-remaining']), resets: accountReset },
-    ];
-    for (const [name, value] of Object.entries(headers)) {
-      if (!name.toLowerCase().startsWith('zendesk-ratelimit-')) continue;
-      const fields = new Map(String(value).split(';').map((part): [string, string] => {
-        const [key = '', field = ''] = part.split('=');
-        return [key.trim(), field.trim()];
-      }));
-      windows.push({ remaining: toNumber(fields.get('remaining')), resets: toNumber(fields.get('resets')) });
-    }
-    for (const { remaining, resets } of windows) {
-      if (remaining === undefined || remaining > 0 || resets === undefined) continue;
-      const until = Date.now() + Math.min(Math.max(resets, 0) * 1000, MAX_RATE_LIMIT_WAIT_MS);
-      this.quotaResetsAt = Math.max(this.quotaResetsAt, until);
-    }
+    const { account, resumeAt } = readRateLimits(headers as Record<string, unknown>);
+    if (account) this.lastRateLimit = account;
+    this.quotaResetsAt = Math.max(this.quotaResetsAt, resumeAt);
   }
 }
 
@@ -390,21 +364,6 @@ function kindOf(status: number): HelpdeskErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not_found';
   return 'client';
-}
-
-/** `Retry-After` in seconds (Zendesk) or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(header: unknown): number | undefined {
-  if (header === undefined || header === null || header === '') return undefined;
-  const seconds = toNumber(header);
-  const ms = seconds !== undefined ? seconds * 1000 : Date.parse(String(header)) - Date.now();
-  if (Number.isNaN(ms)) return undefined;
-  return Math.min(Math.max(ms, 0), MAX_RATE_LIMIT_WAIT_MS);
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 /** Parses a response body; on failure names the request and the first zod issue, never the data. */
