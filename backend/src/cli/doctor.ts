@@ -142,14 +142,14 @@ export async function runDoctor(argv: string[], env: NodeJS.ProcessEnv, write: (
       write(`${MARKS[r.status]} ${r.name.padEnd(width)}${r.detail}`);
       if (r.fix) write(`  ${' '.repeat(width)}fix: ${r.fix}`);
     });
-    const failed = results.filter((r) => r.status === 'fail' || r.status === 'skipped').length;
-    const warned = results.filter((r) => r.status === 'warn').length;
+    const count = (status: CheckResult['status']) => results.filter((r) => r.status === status).length;
+    const [failed, skipped, warned] = [count('fail'), count('skipped'), count('warn')];
     write(
-      failed === 0
+      failed + skipped === 0
         ? `All ${results.length} checks passed${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}: Pulse is ready for this account.`
-        : `${failed} of ${results.length} checks need attention: follow the fixes above, then run the doctor again.`,
+        : `${failed} of ${results.length} checks failed${skipped ? ` and ${skipped} could not run` : ''}: follow the fixes above, then run the doctor again.`,
     );
-    return failed === 0 ? 0 : 1;
+    return failed + skipped === 0 ? 0 : 1;
   } finally {
     await resolved.close();
   }
