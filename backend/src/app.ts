@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type Router } from 'express';
 import { createCredentialCipher, type CredentialCipher } from './accounts/credentials.js';
 import { tenancyEnabled, tenantPendingCheck } from './accounts/tenancy.js';
+import { webhookSecretFor } from './accounts/webhook-secret.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
@@ -63,6 +64,8 @@ export interface AppDeps {
   whoAmI?: (baseUrl: string, auth: HelpdeskAuth) => Promise<HelpdeskUser>;
   /** Encrypts stored helpdesk credentials; default: from config.encryptionKey (none without it). */
   credentialCipher?: CredentialCipher;
+  /** Learns a registered account's webhook id and signing secret (accounts/webhook-secret.ts); run when its credentials are stored. */
+  learnWebhook?: (accountId: number) => Promise<unknown>;
 }
 
 /**
@@ -130,7 +133,15 @@ export function createApp(deps: AppDeps): Express {
   api.use(['/health', '/session', '/demo', '/webhooks'], limits.perIp);
   api.use(healthRoutes(db));
   // The webhook reads its raw body for the signature, so it comes before the JSON parser.
-  api.use(webhookRoutes({ secret: config.webhookSecret, accountId: deps.accountId, syncTicket: (a, t) => deps.sync.syncTicket(a, t), logger }));
+  api.use(
+    webhookRoutes({
+      secret: config.webhookSecret,
+      accountId: deps.accountId,
+      secretForWebhook: (webhookId) => webhookSecretFor(db, cipher, webhookId),
+      syncTicket: (a, t) => deps.sync.syncTicket(a, t),
+      logger,
+    }),
+  );
   api.use(express.json({ limit: '100kb' }));
   api.use(
     sessionRoutes({
@@ -156,9 +167,13 @@ export function createApp(deps: AppDeps): Express {
       cipher,
       whoAmI,
       onCredentialsStored: (accountId) => {
-        deps.sync.syncAccount(accountId, { trigger: 'credentials' }).catch((err) => {
-          logger.error({ accountId, err: err instanceof Error ? err.message : String(err) }, 'first sync after storing credentials failed');
-        });
+        // The webhook's secret first (two quick calls), so live updates work as soon as the first sync is done.
+        Promise.resolve(deps.learnWebhook?.(accountId))
+          .catch((err) => logger.warn({ accountId, err: err instanceof Error ? err.message : String(err) }, 'could not learn the helpdesk webhook; the next sync tries again'))
+          .then(() => deps.sync.syncAccount(accountId, { trigger: 'credentials' }))
+          .catch((err) => {
+            logger.error({ accountId, err: err instanceof Error ? err.message : String(err) }, 'first sync after storing credentials failed');
+          });
       },
     }),
   );

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createCredentialCipher } from './accounts/credentials.js';
 import { ensureAccount, findAccountById, findAccountBySubdomain } from './accounts/repository.js';
 import { tenancyEnabled, tenantRegistration } from './accounts/tenancy.js';
+import { learnAccountWebhook } from './accounts/webhook-secret.js';
 import { createHelpdeskTokenVerifier, subdomainFromIssuer, type HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
 import { createInProcessBus, createPostgresBus, type LiveBus } from './live/bus.js';
 import { createAppNotifier } from './live/app-notifier.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   bus: LiveBus;
   verifier: HelpdeskTokenVerifier;
   helpdeskUrl: string;
+  /** Learns a registered account's webhook id and signing secret (accounts/webhook-secret.ts); null when it has none. */
+  learnWebhook(accountId: number): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -129,11 +132,19 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
 
+  const learnWebhook = async (accountId: number) => {
+    const acc = await findAccountById(db, accountId);
+    if (!acc) throw new Error(`Unknown account ${accountId}`);
+    if (!cipher) throw new Error('ENCRYPTION_KEY is not set: webhook secrets cannot be stored');
+    return learnAccountWebhook({ db, cipher, logger }, acc, clientFor(acc));
+  };
+
   return {
     config,
     db,
     logger,
     accountId: account.id,
+    learnWebhook,
     sync,
     bus,
     verifier,

@@ -29,11 +29,11 @@ async function main() {
   // Every account with credentials syncs, each independently (sync/all-accounts.ts):
   // at start, then on SYNC_CRON. No cron `noOverlap`: a long backfill of one account must
   // not hold back the others' ticks; the runner skips only the accounts still syncing.
-  const runner = createAccountSyncRunner({ db: runtime.db, sync, logger, homeAccountId: accountId });
+  const runner = createAccountSyncRunner({ db: runtime.db, sync, logger, homeAccountId: accountId, learnWebhook: runtime.learnWebhook });
   const firstSync = runner.tick('start');
   if (config.demoMode) await firstSync;
 
-  const app = createApp({ config, db: runtime.db, logger, sync, bus: runtime.bus, verifier: runtime.verifier, accountId });
+  const app = createApp({ config, db: runtime.db, logger, sync, bus: runtime.bus, verifier: runtime.verifier, accountId, learnWebhook: runtime.learnWebhook });
   const server = app.listen(config.port, () => {
     logger.info({ port: config.port, demo: config.demoMode }, `Pulse listening on http://localhost:${config.port}/`);
   });

@@ -231,7 +231,8 @@ function checkPulseRules(files: PackageFiles): { errors: string[]; warnings: str
   }
 
   for (const file of files.keys()) {
-    if (!/^(manifest\.json|assets\/.+|translations\/.+|README\.md)$/.test(file)) warnings.push(`${file}: outside manifest.json, assets/ and translations/`);
+    // requirements.json: what an install creates, at the app's root (developer docs "Specifying app requirements").
+    if (!/^(manifest\.json|requirements\.json|assets\/.+|translations\/.+|README\.md)$/.test(file)) warnings.push(`${file}: outside manifest.json, requirements.json, assets/ and translations/`);
   }
 
   return { errors, warnings };

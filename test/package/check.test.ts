@@ -43,7 +43,7 @@ describe('npm run package', () => {
 
     const files = zipFiles();
     expect([...files.keys()].sort()).toEqual([
-      'assets/icon_nav_bar.svg', 'assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'translations/en.json', 'translations/es.json',
+      'assets/icon_nav_bar.svg', 'assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'requirements.json', 'translations/en.json', 'translations/es.json',
     ]);
     expect(checkAppPackage(files)).toEqual({ ok: true, errors: [], warnings: [] });
     expect(checkAppPackage(readDirFiles(path.join(work, 'package'))).ok).toBe(true);

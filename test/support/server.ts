@@ -49,7 +49,7 @@ export async function startTestServer(options: {
   /** Replaces the silent logger (e.g. to capture log lines). */
   logger?: Logger;
   /** Further createApp deps (rate limits, whoAmI, …). */
-  appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now'>>;
+  appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now' | 'learnWebhook'>>;
   /**
    * Keep the app's KPI cache (off by default here: most tests write rows straight into
    * the database, past the live updates that invalidate it).

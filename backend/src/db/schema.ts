@@ -20,6 +20,10 @@ export interface AccountsTable {
   base_url: string;
   /** AES-256-GCM ciphertext of the API credentials; never returned by the API. */
   credentials_ciphertext: string | null;
+  /** The helpdesk webhook the account's app install created (`X-Zendesk-Webhook-Id`). */
+  webhook_id: string | null;
+  /** AES-256-GCM ciphertext of that webhook's signing secret; never returned by the API. */
+  webhook_secret_ciphertext: string | null;
   /** Admin settings made in the app (targets, team leads, survey fields, schedules). */
   settings: Json<Record<string, unknown>>;
   created_at: GeneratedTimestamp;

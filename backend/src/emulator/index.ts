@@ -7,6 +7,7 @@
  */
 export { generateDataset, FIRST_TICKET_ID, type GenerateOptions } from './dataset.js';
 export { startEmulator, type Emulator, type EmulatorOptions, type EmulatorCredentials } from './server.js';
+export { pulseWebhook, type EmulatorTrigger, type EmulatorWebhook } from './admin-routes.js';
 export { EmulatorStore, type DatasetStats, type NewTicket, type TicketChange, type TimeInput } from './store.js';
 export type { FailSpec, HookResult, LoggedRequest, MalformSpec, PathMatcher, RequestHook, RewriteSpec } from './faults.js';
 export { decodeExportCursor, encodeExportCursor } from './pagination.js';

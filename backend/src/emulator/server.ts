@@ -10,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
+import { adminRoutes, type EmulatorTrigger, type EmulatorWebhook } from './admin-routes.js';
 import { exportRoutes } from './exports.js';
 import { Faults, type FailSpec, type LoggedRequest, type MalformSpec, type RequestHook, type RewriteSpec } from './faults.js';
 import { apiRoutes } from './routes.js';
@@ -37,6 +38,12 @@ export interface EmulatorOptions {
   credentials?: EmulatorCredentials;
   /** caps per_page of the incremental exports (Zendesk: 1000); lower it for more pages */
   maxPerPage?: number;
+  /** the account's webhooks (an install of Pulse creates one: `pulseWebhook()`); default none */
+  webhooks?: EmulatorWebhook[];
+  /** the account's triggers; default none */
+  triggers?: EmulatorTrigger[];
+  /** account settings `active_features.customer_satisfaction`; default true */
+  customerSatisfaction?: boolean;
 }
 
 export interface Emulator {
@@ -46,6 +53,9 @@ export interface Emulator {
   /** every request so far, numbered, with status and outcome */
   readonly requests: LoggedRequest[];
   clearRequests(): void;
+  /** the account's webhooks and triggers: tests add, change or remove them */
+  readonly webhooks: EmulatorWebhook[];
+  readonly triggers: EmulatorTrigger[];
   /** bodies posted to /api/v2/apps/notify.json */
   readonly notifications: Array<{ app_id: number; event: string; body: unknown; agent_id?: number }>;
   /** answer the next matching request(s) with an error status */
@@ -132,6 +142,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   app.use(express.json({ limit: '1mb' }));
   app.use(exportRoutes(store, { maxPerPage: options.maxPerPage ?? 1000 }));
+  const webhooks = [...(options.webhooks ?? [])];
+  const triggers = [...(options.triggers ?? [])];
+  app.use(adminRoutes({ store, webhooks, triggers, customerSatisfaction: () => options.customerSatisfaction ?? true }));
   app.use(
     apiRoutes({
       store,
@@ -165,6 +178,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return faults.requests;
     },
     clearRequests: () => void faults.requests.splice(0),
+    webhooks,
+    triggers,
     notifications,
     failNext: (spec) => faults.failNext(spec),
     malformNext: (spec) => faults.malformNext(spec),

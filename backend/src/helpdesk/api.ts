@@ -17,6 +17,7 @@ import type {
   TicketExportPage,
   UserExportPage,
 } from './schemas.js';
+import type { HelpdeskAccountSettings, HelpdeskTicketField, HelpdeskTrigger, HelpdeskWebhook } from './admin-schemas.js';
 
 /** One page of a cursor-paginated list, normalised: `nextCursor` is null on the last page. */
 export interface ListPage<T> {
@@ -70,6 +71,37 @@ export interface HelpdeskApi {
   notifyApp(request: NotifyAppRequest): Promise<void>;
   /** `GET /api/v2/apps/{appId}/public_key.pem` */
   appPublicKey(appId: number): Promise<string>;
+}
+
+/** The account-wide rate-limit window as the last answer reported it (`X-Rate-Limit`, `ratelimit-*`). */
+export interface RateLimitReading {
+  limit: number | undefined;
+  remaining: number;
+}
+
+/**
+ * The helpdesk's configuration, read to learn an installed account's webhook and by
+ * `npm run doctor`. Separate from HelpdeskApi: the sync never needs it.
+ */
+export interface HelpdeskAdminApi {
+  /** `GET /api/v2/users/me.json` */
+  me(): Promise<HelpdeskUser>;
+  /** `GET /api/v2/webhooks?filter[name_contains]=&page[size]=100` */
+  listWebhooks(nameContains: string, cursor?: string): Promise<ListPage<HelpdeskWebhook>>;
+  /** `GET /api/v2/webhooks/{id}/signing_secret`: the secret (admins only). */
+  webhookSigningSecret(webhookId: string): Promise<string>;
+  /** `GET /api/v2/triggers?active=true&page[size]=100` */
+  listActiveTriggers(cursor?: string): Promise<ListPage<HelpdeskTrigger>>;
+  /** `GET /api/v2/ticket_fields/{id}`; null when there is no such field (404). */
+  showTicketField(fieldId: number): Promise<HelpdeskTicketField | null>;
+  /** `GET /api/v2/account/settings` */
+  accountSettings(): Promise<HelpdeskAccountSettings>;
+  /** `GET /api/v2/business_hours/schedules.json` */
+  listSchedules(): Promise<HelpdeskSchedule[]>;
+  /** `GET /api/v2/tickets/count` */
+  countTickets(): Promise<number>;
+  /** The account-wide rate limit as of the last answer; undefined before any, or when it sent no such headers. */
+  rateLimit(): RateLimitReading | undefined;
 }
 
 export type HelpdeskErrorKind = 'rate_limited' | 'server' | 'network' | 'timeout' | 'auth' | 'client' | 'not_found' | 'invalid_payload';

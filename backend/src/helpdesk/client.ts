@@ -16,7 +16,29 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { HelpdeskError, type ExportFrom, type HelpdeskApi, type HelpdeskErrorKind, type ListPage, type NotifyAppRequest, type ShownTicket } from './api.js';
+import {
+  HelpdeskError,
+  type ExportFrom,
+  type HelpdeskAdminApi,
+  type HelpdeskApi,
+  type HelpdeskErrorKind,
+  type ListPage,
+  type NotifyAppRequest,
+  type RateLimitReading,
+  type ShownTicket,
+} from './api.js';
+import {
+  accountSettingsSchema,
+  signingSecretSchema,
+  ticketCountSchema,
+  ticketFieldResponseSchema,
+  triggersPageSchema,
+  webhooksPageSchema,
+  type HelpdeskAccountSettings,
+  type HelpdeskTicketField,
+  type HelpdeskTrigger,
+  type HelpdeskWebhook,
+} from './admin-schemas.js';
 import {
   auditsPageSchema,
   groupMembershipsPageSchema,
@@ -43,6 +65,7 @@ import {
 } from './schemas.js';
 import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
 import type { Logger } from '../shared/logger.js';
+import { readRateLimits, retryAfterMs } from './rate-limits.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
 
@@ -69,8 +92,6 @@ export interface HelpdeskClientOptions {
 
 /** Cursor-paginated lists allow at most 100 per page. */
 const PAGE_SIZE = 100;
-/** Longest wait honoured from a `Retry-After` or a quota reset, so a bogus header cannot stall a sync for hours. */
-const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const TICKET_SIDELOADS = 'metric_sets,users,groups';
 
 type Params = Record<string, string | number | string[] | undefined>;
@@ -93,7 +114,7 @@ interface CursorEnvelope {
 
 const pemSchema = z.string().regex(/-----BEGIN [A-Z ]+-----/, 'expected a PEM document');
 
-export class HelpdeskClient implements HelpdeskApi {
+export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   private readonly http: AxiosInstance;
   private readonly logger: Logger;
   private readonly onRequest: () => void;
@@ -107,6 +128,8 @@ export class HelpdeskClient implements HelpdeskApi {
   private readonly perPage: number | undefined;
   /** Epoch ms before which no request is sent, because a rate-limit quota is spent. */
   private quotaResetsAt = 0;
+  /** The account-wide window as the last answer reported it (read by `npm run doctor`). */
+  private lastRateLimit: RateLimitReading | undefined;
 
   constructor(options: HelpdeskClientOptions) {
     this.logger = options.logger;
@@ -206,6 +229,39 @@ export class HelpdeskClient implements HelpdeskApi {
     return validate('GET', path, pemSchema, await this.send({ method: 'GET', path, responseType: 'text' }));
   }
 
+  listWebhooks(nameContains: string, cursor?: string): Promise<ListPage<HelpdeskWebhook>> {
+    return this.list('/api/v2/webhooks', webhooksPageSchema, (p) => p.webhooks, cursor, { 'filter[name_contains]': nameContains });
+  }
+
+  async webhookSigningSecret(webhookId: string): Promise<string> {
+    return (await this.get(`/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`, signingSecretSchema)).signing_secret.secret;
+  }
+
+  listActiveTriggers(cursor?: string): Promise<ListPage<HelpdeskTrigger>> {
+    return this.list('/api/v2/triggers.json', triggersPageSchema, (p) => p.triggers, cursor, { active: 'true' });
+  }
+
+  async showTicketField(fieldId: number): Promise<HelpdeskTicketField | null> {
+    try {
+      return (await this.get(`/api/v2/ticket_fields/${fieldId}.json`, ticketFieldResponseSchema)).ticket_field;
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  async accountSettings(): Promise<HelpdeskAccountSettings> {
+    return (await this.get('/api/v2/account/settings.json', accountSettingsSchema)).settings;
+  }
+
+  async countTickets(): Promise<number> {
+    return (await this.get('/api/v2/tickets/count.json', ticketCountSchema)).count.value;
+  }
+
+  rateLimit(): RateLimitReading | undefined {
+    return this.lastRateLimit;
+  }
+
   /** `GET /api/v2/satisfaction_ratings.json` (legacy CSAT; admins only). */
   private listLegacyRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>> {
     return this.list('/api/v2/satisfaction_ratings.json', ratingsPageSchema, (p) => p.satisfaction_ratings, cursor, { start_time: startTime });
@@ -297,32 +353,11 @@ export class HelpdeskClient implements HelpdeskApi {
     await this.sleep(waitMs);
   }
 
-  /**
-   * Reads every rate-limit window the response reports: the account-wide one
-   * (`X-Rate-Limit-Remaining`, `ratelimit-remaining` with `ratelimit-reset` seconds)
-   * and endpoint-specific ones (`Zendesk-RateLimit-<name>: total=100; remaining=99; resets=41`).
-   * A spent window with a known reset pauses later requests until then. One without a
-   * reset pauses nothing: the helpdesk's 429 then says how long to wait.
-   */
+  /** Notes the answer's rate-limit windows: a spent one pauses later requests until its reset (rate-limits.ts). */
   private noteQuota(headers: AxiosResponse['headers']): void {
-    const accountReset = toNumber(headers['ratelimit-reset']);
-    const windows = [
-      { remaining: toNumber(headers['x-rate-limit-remaining']), resets: accountReset },
-      { remaining: toNumber(headers['ratelimit-remaining']), resets: accountReset },
-    ];
-    for (const [name, value] of Object.entries(headers)) {
-      if (!name.toLowerCase().startsWith('zendesk-ratelimit-')) continue;
-      const fields = new Map(String(value).split(';').map((part): [string, string] => {
-        const [key = '', field = ''] = part.split('=');
-        return [key.trim(), field.trim()];
-      }));
-      windows.push({ remaining: toNumber(fields.get('remaining')), resets: toNumber(fields.get('resets')) });
-    }
-    for (const { remaining, resets } of windows) {
-      if (remaining === undefined || remaining > 0 || resets === undefined) continue;
-      const until = Date.now() + Math.min(Math.max(resets, 0) * 1000, MAX_RATE_LIMIT_WAIT_MS);
-      this.quotaResetsAt = Math.max(this.quotaResetsAt, until);
-    }
+    const { account, resumeAt } = readRateLimits(headers as Record<string, unknown>);
+    if (account) this.lastRateLimit = account;
+    this.quotaResetsAt = Math.max(this.quotaResetsAt, resumeAt);
   }
 }
 
@@ -342,21 +377,6 @@ function kindOf(status: number): HelpdeskErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not_found';
   return 'client';
-}
-
-/** `Retry-After` in seconds (Zendesk) or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(header: unknown): number | undefined {
-  if (header === undefined || header === null || header === '') return undefined;
-  const seconds = toNumber(header);
-  const ms = seconds !== undefined ? seconds * 1000 : Date.parse(String(header)) - Date.now();
-  if (Number.isNaN(ms)) return undefined;
-  return Math.min(Math.max(ms, 0), MAX_RATE_LIMIT_WAIT_MS);
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 /** Parses a response body; on failure names the request and the first zod issue, never the data. */

@@ -15,7 +15,14 @@ export interface AccountSyncRunner {
   tick(trigger: string): Promise<Map<number, SyncResult | Error>>;
 }
 
-export function createAccountSyncRunner(deps: { db: Db; sync: Pick<SyncService, 'syncAccount'>; logger: Logger; homeAccountId: number }): AccountSyncRunner {
+export function createAccountSyncRunner(deps: {
+  db: Db;
+  sync: Pick<SyncService, 'syncAccount'>;
+  logger: Logger;
+  homeAccountId: number;
+  /** Re-learns a registered tenant's webhook secret before its sync (accounts/webhook-secret.ts): a reinstall creates a new webhook. */
+  learnWebhook?: (accountId: number) => Promise<unknown>;
+}): AccountSyncRunner {
   const running = new Set<number>();
   return {
     async tick(trigger) {
@@ -26,6 +33,11 @@ export function createAccountSyncRunner(deps: { db: Db; sync: Pick<SyncService, 
         due.map(async (account) => {
           running.add(account.id);
           try {
+            if (account.id !== deps.homeAccountId && deps.learnWebhook) {
+              await deps.learnWebhook(account.id).catch((err) =>
+                deps.logger.warn({ accountId: account.id, subdomain: account.subdomain, err: err instanceof Error ? err.message : String(err) }, 'could not learn the helpdesk webhook'),
+              );
+            }
             const result = await deps.sync.syncAccount(account.id, { trigger });
             results.set(account.id, result);
             if (result.status !== 'skipped') {
