@@ -109,8 +109,9 @@ export async function surveyResponseRows(
     const question = answer?.question ?? r.answers.find((a) => a.type === 'skipped' && a.question?.type.startsWith('rating_scale'))?.question;
     let scale: number | null = null;
     if (question) {
+      // A shown response carries its question's options; a listed one only names the question.
       const inline = (question.options ?? []).filter((o) => typeof o.rating === 'number').length;
-      const fromSurvey = r.survey ? await scales.of(r.survey.id, r.survey.version, question.id) : undefined;
+      const fromSurvey = inline === 0 && r.survey ? await scales.of(r.survey.id, r.survey.version, question.id) : undefined;
       scale = inline > 0 ? inline : (fromSurvey?.scale ?? null);
       if (!KNOWN_QUESTION_TYPES.includes(question.type)) warn({ responseId: r.id, ticketId, questionType: question.type }, 'CSAT survey rating question of an unknown type: stored, counted as rejected');
       if (answer && (scale === null || scale < 2 || scale > 5)) warn({ responseId: r.id, ticketId, scale }, 'CSAT survey rating on an unknown scale (not 2 to 5 options): stored, counted as rejected');
