@@ -3,6 +3,9 @@
  * base64(HMAC-SHA256(WEBHOOK_SECRET, timestamp + raw body)) and the timestamp must be
  * within 5 minutes, so a replayed, altered or unsigned call gets 401 and changes
  * nothing. Accepted calls answer 202 at once; the ticket is synced right behind.
+ * Every ticket event type is accepted the same way, CSAT ones included (a survey
+ * response submitted: `zen:event-type:ticket.csat_received`): the ticket's sync reads
+ * its survey responses too (sync/survey-stream.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
