@@ -121,7 +121,7 @@ beforeAll(async () => {
   edits.again = twice!.id;
   emu.offerSurvey(unanswered!.id, { at: T0 - 600 });
   edits.unanswered = unanswered!.id;
-  const h = await syncHarness(tdb.db, tdb.kind, emu, dataset);
+  const h = await syncHarness(tdb.db, tdb.kind, emu, dataset, { maxRetries: 2 });
   accountId = h.accountId;
   const result = await h.sync();
   expect(result.status, result.error).toBe('succeeded');
