@@ -475,9 +475,13 @@ export async function drillDown(
   agentId: number,
   metric: DrillMetric,
   page: { cursor?: DrillCursor | undefined; limit: number },
+  settings?: Pick<KpiSettings, 'csatSource'>,
 ): Promise<DrillDownAnswer> {
-  const result = await drillDownQuery(db, { ...q, agentId }, metric, page);
-  return { tickets: result.tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
+  const mode = await csatMode(db, q.accountId, settings?.csatSource);
+  const result = await drillDownQuery(db, { ...q, agentId }, metric, page, mode.source);
+  // A survey account's tickets carry their survey CSAT, as on the ticket route.
+  const tickets = mode.source === 'survey' ? await Promise.all(result.tickets.map(async (t) => ({ ...t, ...(await ticketSurveyCsat(db, q.accountId, t.ticketId)) }))) : result.tickets;
+  return { tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
 }
 
 /**

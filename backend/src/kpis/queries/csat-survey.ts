@@ -115,6 +115,12 @@ export async function surveyCsatCounts(db: Db, scope: Scope): Promise<Map<string
   });
 }
 
+/** Drill-down (`metric=csat`) on a survey account: the tickets with a survey offered in the scope, placed by their latest offer. */
+export function surveyDrillPlaced(scope: Scope): RawBuilder<{ ticket_id: number; event_at: Date }> {
+  return sql`select p.ticket_id, max(p.offered_at) as event_at from ${placedSurveys(scope.accountId, scope.from, scope.to)} p
+    where ${inScope(scope, SURVEY)} group by p.ticket_id`;
+}
+
 export type CsatSource = 'ratings' | 'survey';
 export type CsatSourceSetting = 'auto' | CsatSource;
 
