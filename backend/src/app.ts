@@ -180,7 +180,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireReadyAccount);
   api.use(syncRoutes({ db, sync: deps.sync, logger }));
   api.use(kpiRoutes({ db, settingsFor, now, ...(kpiCache ? { cache: kpiCache } : {}) }));
-  api.use(ticketRoutes({ db, now }));
+  api.use(ticketRoutes({ db, now, settingsFor }));
   api.use(settingsRoutes({ settingsFor, updateSettings }));
   for (const router of deps.authenticatedRoutes ?? []) api.use(router);
   app.use('/api/v1', api);

@@ -14,7 +14,7 @@ import { createAppNotifier } from './live/app-notifier.js';
 import type { Account } from './db/schema.js';
 import { createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { generateDataset, startEmulator } from './emulator/index.js';
+import { generateDataset, startEmulator, withSurveyCsat } from './emulator/index.js';
 import { HelpdeskClient } from './helpdesk/client.js';
 import type { UnknownValueCounts } from './helpdesk/known-values.js';
 import { settingsFor } from './settings/service.js';
@@ -49,10 +49,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     // Midnight UTC keeps the demo data identical across restarts on the same day.
     const now = new Date();
     now.setUTCHours(0, 0, 0, 0);
-    const emulator = await startEmulator({ dataset: generateDataset({ seed: 42, tickets: config.demoTickets, now }) });
+    const generated = generateDataset({ seed: 42, tickets: config.demoTickets, now });
+    const emulator = await startEmulator({ dataset: config.demoCsat === 'survey' ? withSurveyCsat(generated) : generated });
     helpdeskUrl = emulator.url;
     stopEmulator = () => emulator.close();
-    logger.info({ url: emulator.url, tickets: config.demoTickets }, 'demo mode: built-in simulated helpdesk started');
+    logger.info({ url: emulator.url, tickets: config.demoTickets, csat: config.demoCsat }, 'demo mode: built-in simulated helpdesk started');
   }
   const account = await ensureAccount(db, config.helpdesk.subdomain!, helpdeskUrl!);
   const cipher = config.encryptionKey ? createCredentialCipher(config.encryptionKey) : undefined;

@@ -152,7 +152,7 @@ describe('KPI aggregates over a window', () => {
         fullResolutionMinutes: nullStat,
         fullResolutionBusinessMinutes: nullStat,
         fcr: { eligible: 0, oneTouch: 0, zeroTouch: 0, rate: null },
-        csat: { good: 0, bad: 0, offered: 0, score: null, low: null, high: null, responseRate: null },
+        csat: { good: 0, bad: 0, offered: 0, score: null, low: null, high: null, responseRate: null, source: 'ratings', scale: null, meanRating: null, rejected: 0 },
         nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 0 },
         ces: { responses: 0, mean: null, agreeRate: null, rejected: 0 },
         reopens: 0,

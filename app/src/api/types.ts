@@ -31,6 +31,12 @@ export interface Csat extends TargetFields {
   low: number | null;
   high: number | null;
   responseRate: number | null;
+  /** api.md: which CSAT the figures come from (absent from older backends: legacy ratings) */
+  source?: 'ratings' | 'survey';
+  /** options of the survey's rating question; null for legacy ratings */
+  scale?: number | null;
+  meanRating?: number | null;
+  rejected?: number;
 }
 
 export interface Nps extends TargetFields {
@@ -83,6 +89,9 @@ export interface TicketKpis {
   reopens: number;
   oneTouch: boolean;
   csat: CsatRating | string | null;
+  /** survey responses: the rating as the customer saw it (`csatRating` of `csatScale`) */
+  csatRating?: number | null;
+  csatScale?: number | null;
   /** Not in the contract yet ("fields may be added"); used for the waiting clock when present. */
   createdAt?: string;
 }

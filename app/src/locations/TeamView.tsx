@@ -13,6 +13,7 @@ import type { DrillMetric, Kpis, TicketKpis, TimeWindow } from '../api/types';
 import type { KpiFilter } from '../api/PulseApi';
 import { CsatBadge, DurationText, TargetBadge, formatKpi } from '../components/figures';
 import { CsatScore } from '../components/KpiValue';
+import { CsatSourceNote } from '../components/CsatSurvey';
 import { SetupGate } from '../components/SetupState';
 import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { colors } from '../components/Theme';
@@ -229,6 +230,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     body = (
       <>
         {onlyOwnRow ? <Note data-testid="own-row-note">{t('team.ownRowOnly')}</Note> : null}
+        {data.status === 'ready' ? <CsatSourceNote csat={data.data.team.csat} /> : null}
         <Scroll>
           <Table size="small" aria-label={t('team.tableLabel')}>
             <Table.Head>

@@ -12,6 +12,7 @@
 import { lazy, Suspense } from 'react';
 import type { TicketKpis } from '../api/types';
 import { CsatBadge, DurationText, Muted, TargetBadge } from '../components/figures';
+import { SurveyRating } from '../components/CsatSurvey';
 import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
 import { SetupGate } from '../components/SetupGate';
 import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
@@ -155,6 +156,7 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       <dt>{t('sidebar.ticket.csat')}</dt>
       <dd data-testid="ticket-csat">
         <CsatBadge rating={kpis.csat} />
+        <SurveyRating rating={kpis.csatRating} scale={kpis.csatScale} />
       </dd>
     </dl>
   );

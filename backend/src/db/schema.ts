@@ -256,7 +256,43 @@ export interface TicketFactEventsTable {
   group_id: number | null;
 }
 
+/** A survey event of a ticket's audits: `offered` (SurveyOffered) or `submitted` (SurveyResponseSubmitted). */
+export interface CsatSurveyEventsTable {
+  account_id: number;
+  /** the audit event's id */
+  id: number;
+  ticket_id: number;
+  kind: 'offered' | 'submitted';
+  at: Timestamp;
+}
+
+/** A CSAT survey response (`/api/v2/guide/survey_responses`), its rating answer flattened; unknown types and scales kept as sent. */
+export interface CsatSurveyResponsesTable {
+  account_id: number;
+  id: string;
+  ticket_id: number;
+  responder_id: number | null;
+  survey_id: string | null;
+  survey_version: number | null;
+  question_id: string | null;
+  /** rating_scale_numeric | rating_scale_emoji | rating_scale_custom_text, or whatever else the helpdesk sent */
+  question_type: string | null;
+  /** null when the rating question was skipped or not answered */
+  rating: number | null;
+  rating_category: string | null;
+  /** options of the rating question (from the survey version); null when unknown */
+  scale: number | null;
+  /** when the rating was first given (its answer's created_at) */
+  created_at: Timestamp | null;
+  /** when the rating was last given (its answer's updated_at): a later answer replaces an earlier one */
+  answered_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  synced_at: GeneratedTimestamp;
+}
+
 export interface Database {
+  csat_survey_events: CsatSurveyEventsTable;
+  csat_survey_responses: CsatSurveyResponsesTable;
   accounts: AccountsTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -14,3 +14,4 @@ export { decodeExportCursor, encodeExportCursor } from './pagination.js';
 export { BusinessCalendar, RAILS_TO_IANA } from './business-hours.js';
 export { SUPPORT_GROUP_ID, BILLING_GROUP_ID, EASTERN_SCHEDULE_ID, LONDON_SCHEDULE_ID } from './people.js';
 export * from './types.js';
+export { withSurveyCsat, type SurveyCsatOptions } from './csat-survey.js';

@@ -14,8 +14,9 @@ import { adminRoutes, type EmulatorTrigger, type EmulatorWebhook } from './admin
 import { exportRoutes } from './exports.js';
 import { Faults, type FailSpec, type LoggedRequest, type MalformSpec, type RequestHook, type RewriteSpec } from './faults.js';
 import { apiRoutes } from './routes.js';
+import { surveyRoutes } from './csat-survey.js';
 import { EmulatorStore, type DatasetStats, type NewTicket, type TicketChange, type TimeInput } from './store.js';
-import type { AuditRecord, Dataset, RatingRecord, TicketRecord, TicketStatus, UserRecord } from './types.js';
+import type { AuditRecord, Dataset, RatingRecord, SurveyResponseRecord, TicketRecord, TicketStatus, UserRecord } from './types.js';
 
 export type EmulatorCredentials = { email: string; token: string } | { oauthToken: string };
 
@@ -76,6 +77,9 @@ export interface Emulator {
   solveTicket(ticketId: number, options?: Parameters<EmulatorStore['solveTicket']>[1]): AuditRecord;
   reopenTicket(ticketId: number, options?: Parameters<EmulatorStore['reopenTicket']>[1]): AuditRecord;
   rateTicket(ticketId: number, score: 'offered' | 'good' | 'bad', options?: Parameters<EmulatorStore['rateTicket']>[2]): RatingRecord;
+  /** survey-response CSAT accounts (withSurveyCsat): send the ticket a survey / answer its latest one */
+  offerSurvey(ticketId: number, options?: Parameters<EmulatorStore['offerSurvey']>[1]): SurveyResponseRecord;
+  answerSurvey(ticketId: number, rating: number, options?: Parameters<EmulatorStore['answerSurvey']>[2]): SurveyResponseRecord;
   createTicket(options?: NewTicket): TicketRecord;
   /** soft-deletes a ticket (status `deleted` in the export; 404 on show) */
   deleteTicket(ticketId: number, options?: Parameters<EmulatorStore['deleteTicket']>[1]): AuditRecord;
@@ -145,6 +149,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const webhooks = [...(options.webhooks ?? [])];
   const triggers = [...(options.triggers ?? [])];
   app.use(adminRoutes({ store, webhooks, triggers, customerSatisfaction: () => options.customerSatisfaction ?? true }));
+  app.use(surveyRoutes(store));
   app.use(
     apiRoutes({
       store,
@@ -194,6 +199,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     solveTicket: (id, o) => store.solveTicket(id, o),
     reopenTicket: (id, o) => store.reopenTicket(id, o),
     rateTicket: (id, score, o) => store.rateTicket(id, score, o),
+    offerSurvey: (id, o) => store.offerSurvey(id, o),
+    answerSurvey: (id, rating, o) => store.answerSurvey(id, rating, o),
     createTicket: (o) => store.createTicket(o),
     deleteTicket: (id, o) => store.deleteTicket(id, o),
     mergeTicket: (source, target, o) => store.mergeTicket(source, target, o),

@@ -233,6 +233,9 @@ function auditEventJson(a: AuditRecord, e: EventRecord) {
       return { id: e.id, type: 'SatisfactionRating', score: e.score, assignee_id: e.assigneeId, body: e.body };
     case 'Notification':
       return { id: e.id, type: 'Notification', subject: e.subject, body: e.body, recipients: e.recipients, via: { channel: 'rule', source: { from: { id: 360000100200, title: 'Request customer satisfaction rating' }, rel: 'automation' } } };
+    case 'SurveyOffered':
+    case 'SurveyResponseSubmitted':
+      return { id: e.id, type: e.type };
     default: {
       return { id: e.id, type: e.type, field_name: e.field, value: fieldText(e.value), ...(e.type === 'Change' ? { previous_value: fieldText(e.previous) } : {}) };
     }
@@ -260,6 +263,9 @@ function childEventJson(a: AuditRecord, e: EventRecord, via: string) {
       return { id: e.id, via, via_reference_id: null, type: 'SatisfactionRating', score: e.score, assignee_id: e.assigneeId, body: e.body, event_type: 'SatisfactionRating' };
     case 'Notification':
       return { id: e.id, via, via_reference_id: 360000100200, subject: e.subject, body: e.body, recipients: e.recipients, event_type: 'Notification' };
+    case 'SurveyOffered':
+    case 'SurveyResponseSubmitted':
+      return { id: e.id, via, via_reference_id: null, created_at: iso(a.at), event_type: e.type };
     default: {
       const value = fieldText(e.value);
       const key = /^\d+$/.test(e.field) ? { custom_ticket_fields: { [e.field]: value } } : { [e.field]: value };

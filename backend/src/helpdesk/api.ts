@@ -18,6 +18,7 @@ import type {
   UserExportPage,
 } from './schemas.js';
 import type { HelpdeskAccountSettings, HelpdeskTicketField, HelpdeskTrigger, HelpdeskWebhook } from './admin-schemas.js';
+import type { HelpdeskSurvey, HelpdeskSurveyResponse } from './survey-schemas.js';
 
 /** One page of a cursor-paginated list, normalised: `nextCursor` is null on the last page. */
 export interface ListPage<T> {
@@ -51,6 +52,10 @@ export interface HelpdeskApi {
   exportTicketEvents(startTime: number): Promise<TicketEventsPage>;
   /** `GET /api/v2/satisfaction_ratings.json?start_time=&page[size]=100` (legacy CSAT) */
   listSatisfactionRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>>;
+  /** `GET /api/v2/guide/survey_responses?filter[subject_zrns]=zen:ticket:1,…&page[size]=100` (CSAT survey responses of these tickets) */
+  listSurveyResponses(ticketIds: number[], cursor?: string): Promise<ListPage<HelpdeskSurveyResponse>>;
+  /** `GET /api/v2/guide/en-us/surveys/{id}/{version}`: a survey version (its rating question's options); null when gone (404). */
+  showSurvey(surveyId: string, version: number): Promise<HelpdeskSurvey | null>;
   /** `GET /api/v2/users.json?role[]=agent&role[]=admin&page[size]=100` */
   listAgents(cursor?: string): Promise<ListPage<HelpdeskUser>>;
   /** `GET /api/v2/groups.json?page[size]=100` */

@@ -64,6 +64,7 @@ import {
   type UserExportPage,
 } from './schemas.js';
 import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
+import { showSurveySchema, surveyResponsesPageSchema, type HelpdeskSurvey, type HelpdeskSurveyResponse } from './survey-schemas.js';
 import type { Logger } from '../shared/logger.js';
 import { readRateLimits, retryAfterMs } from './rate-limits.js';
 
@@ -174,6 +175,20 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
     // feature need a different API; its reader would sit beside listLegacyRatings
     // and be chosen here.
     return this.listLegacyRatings(startTime, cursor);
+  }
+
+  listSurveyResponses(ticketIds: number[], cursor?: string): Promise<ListPage<HelpdeskSurveyResponse>> {
+    const zrns = ticketIds.map((id) => `zen:ticket:${id}`).join(',');
+    return this.list('/api/v2/guide/survey_responses', surveyResponsesPageSchema, (p) => p.survey_responses, cursor, { 'filter[subject_zrns]': zrns });
+  }
+
+  async showSurvey(surveyId: string, version: number): Promise<HelpdeskSurvey | null> {
+    try {
+      return (await this.get(`/api/v2/guide/en-us/surveys/${encodeURIComponent(surveyId)}/${version}`, showSurveySchema)).survey;
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
   }
 
   listAgents(cursor?: string): Promise<ListPage<HelpdeskUser>> {

@@ -19,6 +19,7 @@ import type { Db } from '../db/database.js';
 import { findAgent, listAgents, byName, type AgentRow } from './queries/agents.js';
 import { cesCounts, cesRow, type CesRow } from './queries/ces.js';
 import { csatCounts, type CsatRow } from './queries/csat.js';
+import { csatMode, surveyCsatCounts, ticketSurveyCsat, type CsatMode, type CsatSource, type SurveyCsatRow } from './queries/csat-survey.js';
 import { drillDown as drillDownQuery, type DrillCursor, type DrillMetric } from './queries/drill-down.js';
 import {
   DURATION_KPIS,
@@ -70,6 +71,14 @@ export interface Csat extends TargetFields {
   low: number | null;
   high: number | null;
   responseRate: number | null;
+  /** kpis.md "CSAT from survey responses": which CSAT the figures come from */
+  source: CsatSource;
+  /** options of the survey's rating question; null for legacy ratings */
+  scale: number | null;
+  /** mean of the valid survey ratings on their own scale; null for legacy ratings or with none */
+  meanRating: number | null;
+  /** survey ratings outside their scale (or on an unknown one); 0 for legacy ratings */
+  rejected: number;
 }
 
 export interface Nps extends TargetFields {
@@ -120,7 +129,9 @@ export interface KpiQuery {
 }
 
 /** The settings the service reads: targets and the CES scale. */
-export type KpiServiceSettings = Pick<KpiSettings, 'targets' | 'cesScale'>;
+export type KpiServiceSettings = Pick<KpiSettings, 'targets' | 'cesScale' | 'csatSource'>;
+
+const LEGACY_CSAT: CsatMode = { source: 'ratings', scale: null, detected: true };
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
@@ -142,7 +153,8 @@ function stat(row: DurationStatRow | undefined, target: number | undefined): Sta
 interface Parts {
   durations: Record<DurationKpi, DurationStatRow | undefined>;
   solved?: SolvedRow | undefined;
-  csat?: CsatRow | undefined;
+  csat?: CsatRow | SurveyCsatRow | undefined;
+  csatMode?: CsatMode | undefined;
   nps?: NpsRow | undefined;
   ces?: CesRow | undefined;
   events?: EventCountsRow | undefined;
@@ -151,7 +163,7 @@ interface Parts {
 function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
   const t = settings.targets ?? {};
   const solved = p.solved ?? { solved: 0, eligible: 0, oneTouch: 0, zeroTouch: 0 };
-  const csat = p.csat ?? { good: 0, bad: 0, offered: 0 };
+  const csat: CsatRow & Partial<SurveyCsatRow> = p.csat ?? { good: 0, bad: 0, offered: 0 };
   const nps = p.nps ?? { responses: 0, promoters: 0, passives: 0, detractors: 0, rejected: 0 };
   const ces = p.ces ?? { responses: 0, mean: null, agree: 0, rejected: 0 };
   const events = p.events ?? { reopens: 0, publicReplies: 0 };
@@ -180,6 +192,10 @@ function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
         low: interval?.low ?? null,
         high: interval?.high ?? null,
         responseRate: ratio(rated, csat.offered),
+        source: p.csatMode?.source ?? 'ratings',
+        scale: p.csatMode?.scale ?? null,
+        meanRating: csat.ratingSum !== undefined && csat.rated ? csat.ratingSum / csat.rated : null,
+        rejected: csat.rejected ?? 0,
       },
       t.csat,
       csatScore,
@@ -314,7 +330,10 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
     additive = await rawAdditive(db, scope, cesScale);
   }
   const durations = await durationsP;
-  const { solved, csat, nps, ces, events } = additive;
+  const { solved, nps, ces, events } = additive;
+  // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts).
+  const mode = await csatMode(db, scope.accountId, settings.csatSource);
+  const csat: Map<string, CsatRow | SurveyCsatRow> = mode.source === 'survey' ? await surveyCsatCounts(db, scope) : additive.csat;
   const maps = [...Object.values(durations), solved, csat, nps, ces, events];
   const seen = new Set<string>();
   for (const m of maps) for (const k of m.keys()) seen.add(k);
@@ -326,6 +345,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
           durations: Object.fromEntries(DURATION_KPIS.map((k) => [k, durations[k].get(key)])) as Parts['durations'],
           solved: solved.get(key),
           csat: csat.get(key),
+          csatMode: mode,
           nps: nps.get(key),
           ces: ces.get(key),
           events: events.get(key),
@@ -455,13 +475,31 @@ export async function drillDown(
   agentId: number,
   metric: DrillMetric,
   page: { cursor?: DrillCursor | undefined; limit: number },
+  settings?: Pick<KpiSettings, 'csatSource'>,
 ): Promise<DrillDownAnswer> {
-  const result = await drillDownQuery(db, { ...q, agentId }, metric, page);
-  return { tickets: result.tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
+  const mode = await csatMode(db, q.accountId, settings?.csatSource);
+  const result = await drillDownQuery(db, { ...q, agentId }, metric, page, mode.source);
+  // A survey account's tickets carry their survey CSAT, as on the ticket route.
+  const tickets = mode.source === 'survey' ? await Promise.all(result.tickets.map(async (t) => ({ ...t, ...(await ticketSurveyCsat(db, q.accountId, t.ticketId)) }))) : result.tickets;
+  return { tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
 }
 
-export async function ticketKpis(db: Db, accountId: number, ticketId: number): Promise<TicketKpis | undefined> {
-  return ticketKpisQuery(db, accountId, ticketId);
+/**
+ * One ticket's KPIs; on a survey-response account also its `csat` from the survey and
+ * the rating as the customer saw it (`csatRating` of `csatScale`). A legacy-ratings
+ * ticket's answer is exactly what it was before survey responses (no such keys).
+ */
+export async function ticketKpis(db: Db, accountId: number, ticketId: number, settings?: Pick<KpiSettings, 'csatSource'>): Promise<(TicketKpis & Partial<TicketCsatRating>) | undefined> {
+  const ticket = await ticketKpisQuery(db, accountId, ticketId);
+  if (!ticket) return undefined;
+  if ((await csatMode(db, accountId, settings?.csatSource)).source !== 'survey') return ticket;
+  const survey = await ticketSurveyCsat(db, accountId, ticketId);
+  return { ...ticket, ...survey };
+}
+
+export interface TicketCsatRating {
+  csatRating: number | null;
+  csatScale: number | null;
 }
 
 export function ticketsForExport(db: Db, filter: TicketsExportFilter): AsyncGenerator<TicketKpis> {

@@ -3,6 +3,7 @@
  * (config.ts) overridden by what an admin set in the app (settings/service.ts).
  */
 import type { Targets } from '../config.js';
+import type { CsatSourceSetting } from './queries/csat-survey.js';
 
 export interface KpiSettings {
   /** ticket custom field holding the NPS answer (0–10), or null: no NPS */
@@ -15,4 +16,6 @@ export interface KpiSettings {
   targets: Targets;
   /** group id (as string) → schedule id; other groups use the account's default schedule */
   groupSchedules: Record<string, number>;
+  /** which CSAT the figures come from: `auto` (detected, the default), legacy `ratings`, or `survey` responses */
+  csatSource?: CsatSourceSetting;
 }

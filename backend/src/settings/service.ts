@@ -71,6 +71,9 @@ const groupSchedules = z.record(z.string(), positiveId).superRefine((value, ctx)
   }
 });
 
+/** Which CSAT the figures come from (kpis.md "CSAT from survey responses"): detected, or chosen by an admin. */
+const csatSource = z.enum(['auto', 'ratings', 'survey'], { error: 'must be "auto", "ratings" or "survey"' });
+
 /** A settings update (partial): every key optional, none unknown. */
 export const settingsUpdateSchema = z
   .object({
@@ -80,6 +83,7 @@ export const settingsUpdateSchema = z
     cesFieldId: optionalFieldId,
     cesScale,
     groupSchedules,
+    csatSource,
   })
   .partial()
   .strict();
@@ -112,6 +116,7 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
   const ces = pick('cesFieldId');
   const scale = pick('cesScale');
   const schedules = pick('groupSchedules');
+  const source = pick('csatSource');
   return {
     npsFieldId: nps !== undefined ? nps : defaults.npsFieldId,
     cesFieldId: ces !== undefined ? ces : defaults.cesFieldId,
@@ -119,6 +124,8 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
     teamLeadIds: [...(teamLeadIds ?? defaults.teamLeadIds)],
     targets: { ...(targets ?? defaults.targets) },
     groupSchedules: { ...(schedules ?? {}) },
+    // Only when an admin chose one; absent means `auto` (detected, kpis/queries/csat-survey.ts).
+    ...(source !== undefined ? { csatSource: source } : {}),
   };
 }
 

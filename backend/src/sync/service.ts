@@ -15,6 +15,7 @@ import { withAccountLock } from './account-lock.js';
 import { rowsFromAudits, metricSetRow, ticketRow, userRow, groupRow } from './mappers.js';
 import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, markTicketsDirty, startRun, upsertRows } from './repository.js';
 import { streams, type StreamProgress, type StreamContext } from './streams.js';
+import { fetchSurveyResponses, logWarn, SurveyScales, surveyEventRowsFromAudits, surveyResponseRows, upsertSurveyEvents, upsertSurveyResponses } from './survey-stream.js';
 
 export interface StreamCounts {
   items: number;
@@ -103,6 +104,7 @@ export class SyncService {
       referenceMaxAgeMs: this.deps.referenceMaxAgeMs ?? 60 * 60 * 1000,
       written,
       readAhead: this.deps.dbKind === 'postgres',
+      logger,
       progress: (p) => {
         const c = (counts[p.stream] ??= { items: 0, pages: 0, requests: 0 });
         c.items = p.items;
@@ -173,6 +175,11 @@ export class SyncService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const { comments, changes } = rowsFromAudits(account.id, audits);
+    const surveyEvents = surveyEventRowsFromAudits(account.id, audits);
+    // Its CSAT survey responses too, so a submitted (or changed) rating reaches the open sidebar at once.
+    const surveyRows = surveyEvents.length
+      ? await surveyResponseRows(account.id, await fetchSurveyResponses(api, [ticketId]), new SurveyScales(api), logWarn(this.deps.logger, account.id))
+      : [];
     await db.transaction().execute(async (trx) => {
       const a = account.id;
       await upsertRows(trx, 'users', shown.users.map((u) => userRow(a, u)), ['account_id', 'id']);
@@ -181,6 +188,8 @@ export class SyncService {
       await upsertRows(trx, 'ticket_metric_sets', shown.metricSets.map((m) => metricSetRow(a, m)), ['account_id', 'ticket_id']);
       await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id']);
       await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field']);
+      await upsertSurveyEvents(trx, surveyEvents);
+      await upsertSurveyResponses(trx, surveyRows);
       await markTicketsDirty(trx, a, [ticketId]);
     });
     // Before the account's first complete sync, the facts would be computed without its

@@ -23,6 +23,8 @@ import {
 import { readAhead } from './read-ahead.js';
 import { getCursor, markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
+import type { Logger } from '../shared/logger.js';
+import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
 export interface StreamProgress {
   stream: string;
@@ -47,6 +49,8 @@ export interface StreamContext {
   written: Record<string, number>;
   /** request the next page while the current one is written (read-ahead.ts): SyncService sets it on PostgreSQL, not on PGlite; default off */
   readAhead?: boolean;
+  /** where streams warn about payloads they keep but do not understand (unknown survey types and scales) */
+  logger?: Logger;
 }
 
 export interface Stream {
@@ -174,7 +178,9 @@ const ticketEvents: Stream = {
         const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
         countWritten(ctx, 'ticket_comments', changedComments.length);
         countWritten(ctx, 'ticket_field_changes', changedFields.length);
-        await markTicketsDirty(trx, ctx.accountId, [...changedComments, ...changedFields].map((r) => r.ticket_id));
+        const surveyTickets = await upsertSurveyEvents(trx, surveyEventRowsFromTicketEvents(ctx.accountId, page.ticket_events));
+        countWritten(ctx, 'csat_survey_events', surveyTickets.length);
+        await markTicketsDirty(trx, ctx.accountId, [...[...changedComments, ...changedFields].map((r) => r.ticket_id), ...surveyTickets]);
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
       });
       items += page.ticket_events.length;
@@ -316,4 +322,4 @@ const reference: Stream = {
 };
 
 /** In order: who and where first (users, groups, schedules), then tickets and what happened to them. */
-export const streams: readonly Stream[] = [reference, agents, users, tickets, ticketEvents, satisfactionRatings];
+export const streams: readonly Stream[] = [reference, agents, users, tickets, ticketEvents, satisfactionRatings, csatSurveyResponses];

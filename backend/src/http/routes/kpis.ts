@@ -133,7 +133,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     if (parsed.cursor !== undefined && !cursor) throw ApiError.badRequest('Invalid parameter `cursor`: not a cursor from a previous page');
     mayRead(ctx, agentId);
     if (!(await agentExists(db, q.accountId, agentId))) throw ApiError.notFound(`Unknown agent ${agentId}`);
-    res.json(await drillDown(db, q, agentId, parsed.metric, { cursor, limit: parsed.limit ?? DEFAULT_PAGE }));
+    res.json(await drillDown(db, q, agentId, parsed.metric, { cursor, limit: parsed.limit ?? DEFAULT_PAGE }, ctx.settings));
   });
 
   return router;

@@ -24,6 +24,7 @@ export function publicSettings(s: KpiSettings) {
     cesFieldId: s.cesFieldId,
     cesScale: s.cesScale,
     groupSchedules: { ...s.groupSchedules },
+    ...(s.csatSource !== undefined ? { csatSource: s.csatSource } : {}),
   };
 }
 

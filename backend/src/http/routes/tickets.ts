@@ -10,6 +10,7 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import type { KpiSettings } from '../../kpis/settings.js';
 import { agentExists, TICKET_CSV_COLUMNS, ticketCsvRow, ticketKpis, ticketsForExport } from '../../kpis/service.js';
 import { sessionOf } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
@@ -18,6 +19,8 @@ import { idParam, parseOrThrow, resolveWindow, windowQuery } from '../validation
 export interface TicketRouteDeps {
   db: Db;
   now?: () => Date;
+  /** the account's settings (which CSAT it runs); legacy detection rules without it */
+  settingsFor?: (accountId: number) => Promise<Pick<KpiSettings, 'csatSource'>>;
 }
 
 const ticketParams = z.object({ ticketId: idParam });
@@ -31,7 +34,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
   router.get('/tickets/:ticketId/kpis', async (req, res) => {
     const { ticketId } = parseOrThrow(ticketParams, req.params);
     const { accountId } = sessionOf(res);
-    const ticket = await ticketKpis(db, accountId, ticketId);
+    const ticket = await ticketKpis(db, accountId, ticketId, await deps.settingsFor?.(accountId));
     if (!ticket) throw ApiError.notFound(`Unknown ticket ${ticketId}`);
     res.json(ticket);
   });

@@ -8,6 +8,9 @@
  * is the environment's account's, verified with WEBHOOK_SECRET. So an unknown webhook,
  * or one account's webhook signed with another's secret, is a 401.
  * Accepted calls answer 202 at once; the ticket is synced right behind.
+ * Every ticket event type is accepted the same way, CSAT ones included (a survey
+ * response submitted: `zen:event-type:ticket.csat_received`): the ticket's sync reads
+ * its survey responses too (sync/survey-stream.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
