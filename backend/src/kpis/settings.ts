@@ -15,4 +15,8 @@ export interface KpiSettings {
   targets: Targets;
   /** group id (as string) → schedule id; other groups use the account's default schedule */
   groupSchedules: Record<string, number>;
+  /** numeric ticket field holding total seconds spent (time tracking), or null: no handle time */
+  handleTimeFieldId?: number | null;
+  /** below this sample a figure is a low sample (kpis.md "Small samples"); default 10 */
+  minSample?: number;
 }
