@@ -9,7 +9,8 @@ export type Unix = number;
 export type Role = 'end-user' | 'agent' | 'admin';
 /** `deleted`: soft-deleted (EmulatorStore.deleteTicket); the incremental export still lists it, with that status. */
 export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed' | 'deleted';
-export type Channel = 'email' | 'web' | 'api' | 'voice';
+/** Ticket creation channels (`via.channel`), spelled as the helpdesk spells them. */
+export type Channel = 'email' | 'web' | 'api' | 'voice' | 'chat' | 'native_messaging';
 export type FieldValue = string | number | null;
 
 export interface UserRecord {
