@@ -384,7 +384,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
       ) : null}
       {notice}
       {exportError ? <ErrorState error={exportError} /> : null}
-      <AttentionPanel filter={filter} refreshKey={refreshKey} />
+      {/* Asked for only once the table shows lead rights (more than one's own row): no needless 403. */}
+      <AttentionPanel filter={data.status === 'ready' && !onlyOwnRow ? filter : null} refreshKey={refreshKey} />
       {body}
     </Page>
   );

@@ -79,6 +79,14 @@ class Script {
 }
 
 /**
+ * Agents do not all answer at one pace: some meet a one-hour first-response target, some
+ * do not, so the demo's "needs attention" names a few agents, not the whole team. A factor
+ * on the typical reply delay, fixed per agent (from the id: no draw, nothing else shifts).
+ */
+const PACES = [0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 0.5];
+const agentPace = (agentId: number) => PACES[agentId % PACES.length]!;
+
+/**
  * The time-tracking app's "Total time spent (sec)" field: every agent update adds the
  * time spent on it (a reply about 6 minutes, a note 2, a logged call 9, log-normal) and
  * writes the new total on the same update, as the app does on submit. A few tickets get a
@@ -125,7 +133,8 @@ export function generateTicket(env: ScenarioEnv, createdAt: Unix, requesterId: n
     return open <= env.horizon ? open : t;
   };
   const otherGroup = (g: number) => (g === env.supportGroupId ? env.billingGroupId : env.supportGroupId);
-  const replyDelay = () => Math.round(Math.min(Math.max(rng.logNormal(100, 1.0), 2), 20 * 60) * MIN);
+  /** Business minutes to an agent's reply: log-normal around the agent's own pace (agentPace). */
+  const replyDelay = (agent: number) => Math.round(Math.min(Math.max(rng.logNormal(100 * agentPace(agent), 1.0), 2), 20 * 60) * MIN);
   const customerDelay = () => Math.round(Math.min(Math.max(rng.logNormal(5 * HOUR, 1.2), 4 * MIN), 6 * DAY));
 
   const afterSolve = (solvedAt: Unix) => {
@@ -211,7 +220,7 @@ export function generateTicket(env: ScenarioEnv, createdAt: Unix, requesterId: n
       const solveNow = round >= 4 || rng.chance(round === 0 ? 0.5 : 0.6);
       const next = solveNow ? 'solved' : rng.chance(0.9) ? 'pending' : 'hold';
       const body = texts.agentReply(rng);
-      if (!script.write(calendar.addSeconds(t, replyDelay()), agent, 'web', (d) => handle.track(d.comment(agent, true, body).set('group_id', group).set('assignee_id', agent).set('status', next), 'reply'))) return;
+      if (!script.write(calendar.addSeconds(t, replyDelay(agent)), agent, 'web', (d) => handle.track(d.comment(agent, true, body).set('group_id', group).set('assignee_id', agent).set('status', next), 'reply'))) return;
       t = script.at;
       if (next === 'hold') continue; // waiting on a third party: the agent writes again
       if (next === 'pending') {
