@@ -83,7 +83,7 @@ class Script {
  * do not, so the demo's "needs attention" names a few agents, not the whole team. A factor
  * on the typical reply delay, fixed per agent (from the id: no draw, nothing else shifts).
  */
-const PACES = [0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 0.5];
+const PACES = [0.25, 0.35, 0.5, 0.75, 1.0, 1.3, 0.35];
 const agentPace = (agentId: number) => PACES[agentId % PACES.length]!;
 
 /**
