@@ -58,7 +58,7 @@ afterEach(() => {
 describe('team view insights', () => {
   test('attention panel on top says who, which KPI and why', async () => {
     renderApp(<TeamView />, { fetch: fakeFetch(routes()).fetch, session: lead });
-    const panel = await screen.findByTestId('attention-panel');
+    const panel = await screen.findByTestId('attention-panel', {}, LAZY_WAIT);
     const reason = panel.querySelector('li[data-kpi="fcr"]')!;
     expect(reason.getAttribute('data-why')).toBe('interval');
     expect(reason.textContent).toBe('First contact resolution: 60%, 95% interval 45%–74% lies below the target 90% (n=40)');
@@ -106,7 +106,7 @@ describe('team view insights', () => {
   test('channel breakdown (table and chart), channel filter sends `channel`, scatter of agents', async () => {
     const f = fakeFetch(routes());
     renderApp(<TeamView />, { fetch: f.fetch, session: lead });
-    const breakdown = await screen.findByTestId('channel-breakdown');
+    const breakdown = await screen.findByTestId('channel-breakdown', {}, LAZY_WAIT);
     const rows = [...breakdown.querySelectorAll('tr[data-channel]')].map((r) => r.getAttribute('data-channel'));
     expect(rows).toEqual(['email', 'native_messaging', 'voice']);
     expect(breakdown.querySelector('tr[data-channel="native_messaging"] strong')!.textContent).toBe('Messaging');
@@ -125,10 +125,10 @@ describe('team view insights', () => {
 
   test('in Spanish', async () => {
     renderApp(<TeamView />, { fetch: fakeFetch(routes()).fetch, session: lead, locale: 'es' });
-    const panel = await screen.findByTestId('attention-panel');
+    const panel = await screen.findByTestId('attention-panel', {}, LAZY_WAIT);
     expect(panel.querySelector('h2')!.textContent).toBe('Requiere atención');
     expect(panel.querySelector('li[data-kpi="fcr"]')!.textContent).toContain('el intervalo del 95 %');
-    expect((await screen.findByTestId('channel-breakdown')).querySelector('h2')!.textContent).toBe('Por canal');
+    expect((await screen.findByTestId('channel-breakdown', {}, LAZY_WAIT)).querySelector('h2')!.textContent).toBe('Por canal');
     expect(cell(2, 'fcr').querySelector('[data-met]')!.textContent).toBe('Muestra pequeña');
     expect(cell(1, 'handleTimeMinutes').querySelector('[data-delta]')!.getAttribute('title')).toBe('Periodo anterior: 20 min');
     expect((screen.getByTestId('channel-select') as HTMLSelectElement).options[0]!.textContent).toBe('Todos los canales');
@@ -159,5 +159,14 @@ describe('sidebar', () => {
     renderApp(<TicketSidebar />, { fetch: fakeFetch(sidebarRoutes).fetch, locale: 'es' });
     expect((await screen.findByTestId('ticket-channel')).textContent).toBe('Mensajería');
     expect((await screen.findByTestId('vs-previous', {}, LAZY_WAIT)).textContent).toBe('Las flechas comparan con los 7 días anteriores.');
+  });
+});
+
+describe('install parameters', () => {
+  test('handleTimeFieldId and minSample reach the settings body, a bad one named', async () => {
+    const { settingsFromParameters } = await import('../../app/src/features/settingsSync');
+    expect(settingsFromParameters({ handleTimeFieldId: '360000000003', minSample: 12 })).toEqual({ handleTimeFieldId: 360000000003, minSample: 12 });
+    expect(settingsFromParameters({ handleTimeFieldId: '', minSample: '' })).toEqual({ handleTimeFieldId: null });
+    expect(() => settingsFromParameters({ minSample: '-3' })).toThrow(/minSample/);
   });
 });
