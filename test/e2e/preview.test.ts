@@ -480,10 +480,11 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
     await expect.poll(() => header.locator('xpath=..').getAttribute('aria-sort')).toBe('descending');
     expect(await rowIds(page)).toEqual(sortedBy(initial, -1));
 
-    // Solved (a count, more is better): descending first, read from the rendered cells.
+    // Solved (a count, more is better): descending first, read from the rendered cells (the
+    // figure itself, not the change against the previous period shown beside it).
     await page.locator('button[data-sort-key="ticketsSolved"]').click();
     const solved = async () =>
-      (await page.locator('tbody tr[data-agent-id]:not([data-agent-id="team"]) td[data-kpi="ticketsSolved"]').allInnerTexts()).map((s) =>
+      (await page.locator('tbody tr[data-agent-id]:not([data-agent-id="team"]) td[data-kpi="ticketsSolved"] [data-figure-value]').allInnerTexts()).map((s) =>
         Number(s.replace(/[^\d]/g, '')),
       );
     await expect.poll(solved).toEqual([...agents.map((a) => a.ticketsSolved)].sort((a, b) => b - a));

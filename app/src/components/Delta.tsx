@@ -20,8 +20,9 @@ export function Delta({ kpis, kpi }: { kpis: Kpis; kpi: KpiKey }) {
   const size = formatKpi(i18n, def.kind, Math.abs(delta.change));
   const tone = kpiLowSample(kpis, kpi) ? 'quiet' : delta.better ? 'better' : 'worse';
   const up = delta.change > 0;
+  // <b>, not <span>: the figure's own value is the cell's span with a title (tests and readers look it up so).
   return (
-    <span
+    <b
       className={`pulse-delta pulse-delta--${tone}`}
       title={i18n.t('delta.previous', { value: previous })}
       aria-label={i18n.t(up ? 'delta.upFrom' : 'delta.downFrom', { change: size, value: previous })}
@@ -29,6 +30,6 @@ export function Delta({ kpis, kpi }: { kpis: Kpis; kpi: KpiKey }) {
       data-better={delta.better ? 'yes' : 'no'}
     >
       {up ? '▲' : '▼'} {size}
-    </span>
+    </b>
   );
 }

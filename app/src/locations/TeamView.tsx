@@ -405,7 +405,7 @@ function FigureCell({ kpis, kpi, onDrill }: { kpis: Kpis; kpi: KpiKey; onDrill?:
       {kpi === 'csat' ? (
         <CsatScore csat={kpis.csat} />
       ) : (
-        <span>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
+        <span data-figure-value>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
       )}
       {def.kind !== 'count' && kpi !== 'csat' && value !== null ? <small>{i18n.t('common.sample', { n: sample })}</small> : null}
       {status.attainment !== null ? <small>{i18n.t('target.attainment', { pct: i18n.percent(status.attainment) })}</small> : null}
