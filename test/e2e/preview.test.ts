@@ -567,6 +567,9 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
     await waitForTicketFigures(page, first.id, ui);
     const sidebar = page.locator('aside').first();
     await sidebar.getByTestId('vs-previous').waitFor();
+    // 30 days: the admin's own figures (the demo's admin takes few tickets) beside their previous period.
+    await sidebar.locator('#pulse-me-title [role="group"] button').nth(1).click();
+    await expect.poll(() => sidebar.locator('#pulse-me-title [role="group"] button').nth(1).getAttribute('aria-pressed')).toBe('true');
     await sidebar.locator('tr[data-kpi] [data-delta]').first().waitFor();
     expect(await sidebar.getByTestId('ticket-channel').count()).toBe(1);
     await screenshot(sidebar, `sidebar-deltas-${locale}`);

@@ -131,7 +131,8 @@ export function targetStatus(kpis: Kpis, key: KpiKey): TargetStatus {
  */
 export function kpiLowSample(kpis: Kpis, key: KpiKey): boolean {
   const f = figure(kpis, key) as { lowSample?: boolean } | null;
-  return f?.lowSample === true;
+  // An empty figure has no value to mute: it keeps its "no data" look.
+  return f?.lowSample === true && kpiSample(kpis, key) > 0;
 }
 
 export interface KpiDelta {
