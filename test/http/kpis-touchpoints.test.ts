@@ -8,8 +8,8 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildRollups } from '../../backend/src/kpis/rollups.js';
-import { CSV_OPTIONS } from '../../backend/src/kpis/service.js';
+import { rebuildRollups, rollupSnapshot, rollupsReady } from '../../backend/src/kpis/rollups.js';
+import { CSV_OPTIONS, teamKpis } from '../../backend/src/kpis/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { insertUsers, startTestServer, type TestServer } from '../support/server.js';
 import { ANA, BEN, CY, FROM, TO, insertFacts, loadFixture } from '../kpis/fixture.js';
@@ -151,6 +151,19 @@ describe('issue 16 routes', () => {
       expect(drill.tickets.map((x: Json) => x.ticketId).sort()).toEqual([1, 2]);
       const csv = await (await get(`/tickets.csv?${W}&channel=voice`)).text();
       expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(['4']);
+    });
+
+    it('reads a channel from the daily rollups (channel is a rollup key) exactly as from the facts', async () => {
+      expect(await rollupsReady(t.db, s.accountId)).toBe(true);
+      const keys = Object.keys(await rollupSnapshot(t.db, s.accountId));
+      expect(new Set(keys.map((k) => k.split('|')[3]))).toEqual(new Set(['email', 'web', 'voice', 'other']));
+      const settings = { targets: { firstResponseMinutes: 20 }, cesScale: 7 as const, minSample: MIN_SAMPLE };
+      // A window of whole days with partial edges: rollups in the middle, facts at the edges.
+      const q = { accountId: s.accountId, from: new Date('2026-01-01T05:00:00Z'), to: new Date('2026-01-07T18:00:00Z') };
+      for (const channel of ['email', 'web', 'voice', 'other', 'sms']) {
+        const [auto, raw] = await Promise.all([teamKpis(t.db, { ...q, channel }, settings), teamKpis(t.db, { ...q, channel, source: 'raw' }, settings)]);
+        expect({ channel, auto }).toEqual({ channel, auto: raw });
+      }
     });
 
     it('gives an agent their own channels and the team channels, and 403 for another agent', async () => {

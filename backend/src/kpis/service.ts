@@ -350,8 +350,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   const durationsP = durationMaps(db, scope, settings.targets);
   const rejectedP = handleTimeRejected(db, scope);
   let additive: Additive;
-  // The daily rollups have no channel dimension: a channel's figures come from facts.
-  if (source === 'auto' && scope.channel == null && split.days && (await rollupsReady(db, scope.accountId))) {
+  if (source === 'auto' && split.days && (await rollupsReady(db, scope.accountId))) {
     const days = split.days;
     const [rolled, ...edges] = await Promise.all([
       rollupFigures(db, scope, days.from, days.to),

@@ -9,6 +9,7 @@ import * as kpiWindowIndexes from './2026-11-24T00-00_kpi_window_indexes.js';
 import * as kpiDailyRollups from './2026-11-25T00-00_kpi_daily_rollups.js';
 import * as agentWindowIndexes from './2026-11-26T00-00_agent_window_indexes.js';
 import * as ticketChannelHandleTime from './2026-12-06T00-00_ticket_channel_handle_time.js';
+import * as rollupChannel from './2026-12-06T01-00_rollup_channel.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T00-00_kpi_daily_rollups': kpiDailyRollups,
   '2026-11-26T00-00_agent_window_indexes': agentWindowIndexes,
   '2026-12-06T00-00_ticket_channel_handle_time': ticketChannelHandleTime,
+  '2026-12-06T01-00_rollup_channel': rollupChannel,
 };
