@@ -7,7 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './emulator/types.js';
+import {
+  CES_FIELD_ID as DEMO_CES_FIELD_ID,
+  DEMO_TARGETS,
+  HANDLE_TIME_FIELD_ID as DEMO_HANDLE_TIME_FIELD_ID,
+  NPS_FIELD_ID as DEMO_NPS_FIELD_ID,
+} from './emulator/types.js';
+
+/** kpis.md "Small samples": below this many answers a figure is a low sample. */
+export const DEFAULT_MIN_SAMPLE = 10;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -45,6 +53,7 @@ export const targetsSchema = z
     fcr: z.number().min(0).max(1),
     nps: z.number().min(-100).max(100),
     ces: z.number().min(1).max(7),
+    handleTimeMinutes: z.number().positive(),
   })
   .partial()
   .strict();
@@ -89,6 +98,8 @@ const envSchema = z.object({
   NPS_FIELD_ID: optionalString.pipe(positiveInt.optional()),
   CES_FIELD_ID: optionalString.pipe(positiveInt.optional()),
   CES_SCALE: z.enum(['5', '7']).default('7').transform(Number),
+  HANDLE_TIME_FIELD_ID: optionalString.pipe(positiveInt.optional()),
+  MIN_SAMPLE: optionalString.pipe(positiveInt.optional()),
   TEAM_LEAD_IDS: optionalString.pipe(intList.optional()),
   TARGETS: optionalString.pipe(jsonTargets.optional()),
   ENCRYPTION_KEY: optionalString,
@@ -121,6 +132,9 @@ export type Config = Readonly<{
     cesScale: 5 | 7;
     teamLeadIds: number[];
     targets: Targets;
+    /** optional so defaults written before issue 16 stay valid: absent = none / DEFAULT_MIN_SAMPLE */
+    handleTimeFieldId?: number | null;
+    minSample?: number;
   }>;
   encryptionKey: string | undefined;
   logLevel: string;
@@ -180,7 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cesFieldId: e.CES_FIELD_ID ?? (demoMode ? DEMO_CES_FIELD_ID : null),
       cesScale: e.CES_SCALE as 5 | 7,
       teamLeadIds: e.TEAM_LEAD_IDS ?? [],
-      targets: Object.freeze(e.TARGETS ?? {}),
+      // The demo ships SMART targets so every target-dependent view has something to show.
+      targets: Object.freeze(e.TARGETS ?? (demoMode ? { ...DEMO_TARGETS } : {})),
+      handleTimeFieldId: e.HANDLE_TIME_FIELD_ID ?? (demoMode ? DEMO_HANDLE_TIME_FIELD_ID : null),
+      minSample: e.MIN_SAMPLE ?? DEFAULT_MIN_SAMPLE,
     }),
     encryptionKey: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,

@@ -306,10 +306,11 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
     await expect.poll(() => header.locator('xpath=..').getAttribute('aria-sort')).toBe('descending');
     expect(await rowIds(page)).toEqual(sortedBy(initial, -1));
 
-    // Solved (a count, more is better): descending first, read from the rendered cells.
+    // Solved (a count, more is better): descending first, read from the rendered cells (the
+    // figure itself, not the change against the previous period shown beside it).
     await page.locator('button[data-sort-key="ticketsSolved"]').click();
     const solved = async () =>
-      (await page.locator('tbody tr[data-agent-id]:not([data-agent-id="team"]) td[data-kpi="ticketsSolved"]').allInnerTexts()).map((s) =>
+      (await page.locator('tbody tr[data-agent-id]:not([data-agent-id="team"]) td[data-kpi="ticketsSolved"] [data-figure-value]').allInnerTexts()).map((s) =>
         Number(s.replace(/[^\d]/g, '')),
       );
     await expect.poll(solved).toEqual([...agents.map((a) => a.ticketsSolved)].sort((a, b) => b - a));
@@ -374,6 +375,48 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
     expect(await page.locator('tbody tr[data-agent-id="team"]').innerText()).toContain(es.ui.team.teamRow);
     await page.locator('.recharts-surface').first().waitFor();
     await screenshot(page, 'team-view-es', true);
+    expect(problems).toEqual([]);
+  });
+
+  // Issue 16 (Acceptance 3): the team view with the needs-attention panel, the channel
+  // breakdown, the handle-time/FCR scatter, deltas and a low-sample figure, and the sidebar
+  // with the agent's deltas, in English and in Spanish (screenshots team-insights-*.png,
+  // sidebar-deltas-*.png). The demo account ships the SMART targets and the handle-time field.
+  test.each(['en', 'es'] as const)('issue 16 insights in the team view and deltas in the sidebar (%s)', async (locale) => {
+    const ui = locale === 'es' ? es.ui : en.ui;
+    const { page, problems } = await openPreview();
+    if (locale === 'es') {
+      await page.getByRole('button', { name: es.ui.preview.locale.es }).click();
+      await page.locator('h1', { hasText: es.ui.preview.title }).waitFor();
+    }
+    const first = directory.tickets[0]!;
+    await waitForTicketFigures(page, first.id, ui);
+    const sidebar = page.locator('aside').first();
+    await sidebar.getByTestId('vs-previous').waitFor();
+    // 30 days: the admin's own figures (the demo's admin takes few tickets) beside their previous period.
+    await sidebar.locator('#pulse-me-title [role="group"] button').nth(1).click();
+    await expect.poll(() => sidebar.locator('#pulse-me-title [role="group"] button').nth(1).getAttribute('aria-pressed')).toBe('true');
+    await sidebar.locator('tr[data-kpi] [data-delta]').first().waitFor();
+    expect(await sidebar.getByTestId('ticket-channel').count()).toBe(1);
+    await screenshot(sidebar, `sidebar-deltas-${locale}`);
+
+    await page.getByTestId('view-select').selectOption('team');
+    await page.locator('h1', { hasText: ui.team.title }).waitFor();
+    await page.locator('tbody tr[data-agent-id]').first().waitFor();
+    const attention = page.getByTestId('attention-panel');
+    await attention.locator('h2', { hasText: ui.insights.attentionTitle }).waitFor();
+    const breakdown = page.getByTestId('channel-breakdown');
+    await breakdown.locator('tr[data-channel]').first().waitFor();
+    const channels = await breakdown.locator('tr[data-channel]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel')));
+    expect(channels).toEqual(expect.arrayContaining(['email', 'web', 'voice']));
+    await breakdown.locator('.recharts-surface').waitFor();
+    await page.getByTestId('agent-scatter').locator('.recharts-surface').waitFor();
+    await page.locator('td[data-kpi] [data-delta]').first().waitFor();
+    await page.locator('td[data-kpi] [data-low-sample]').first().waitFor();
+    expect(await page.locator('td[data-kpi="handleTimeMinutes"]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('channel-select').locator('option').first().innerText()).toBe(ui.team.allChannels);
+    await page.locator('.recharts-surface').first().waitFor();
+    await screenshot(page, `team-insights-${locale}`, true);
     expect(problems).toEqual([]);
   });
 

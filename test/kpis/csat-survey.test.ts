@@ -84,11 +84,13 @@ function expected(offers: ModelOffer[]): Csat {
     scale: 5,
     meanRating: valid.length ? valid.reduce((s, o) => s + o.rating!, 0) / valid.length : null,
     rejected: offers.filter((o) => o.rating !== null && !valid.includes(o)).length,
+    // kpis.md "Small samples": CSAT's sample is good + bad, against the default minSample of 10.
+    lowSample: good + bad < 10,
   };
 }
 
 function expectCsat(actual: Csat, want: Csat, label: string) {
-  for (const key of ['good', 'bad', 'offered', 'rejected', 'source', 'scale'] as const) expect(actual[key], `${label} ${key}`).toBe(want[key]);
+  for (const key of ['good', 'bad', 'offered', 'rejected', 'source', 'scale', 'lowSample'] as const) expect(actual[key], `${label} ${key}`).toBe(want[key]);
   for (const key of ['score', 'low', 'high', 'responseRate', 'meanRating'] as const) {
     if (want[key] === null) expect(actual[key], `${label} ${key}`).toBeNull();
     else expect(actual[key], `${label} ${key}`).toBeCloseTo(want[key]!, 12);

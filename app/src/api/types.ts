@@ -9,21 +9,31 @@ export interface TargetFields {
   attainment?: number | null;
 }
 
-export interface Stat extends TargetFields {
+/** kpis.md "Small samples": the figure's sample is below the account's `minSample`. */
+export interface SampleFields {
+  lowSample?: boolean;
+}
+
+export interface Stat extends TargetFields, SampleFields {
   count: number;
   mean: number | null;
   median: number | null;
   p90: number | null;
 }
 
-export interface Fcr extends TargetFields {
+/** kpis.md "Handle time": a Stat plus the values rejected (negative or not a number). */
+export interface HandleTimeStat extends Stat {
+  rejected?: number;
+}
+
+export interface Fcr extends TargetFields, SampleFields {
   eligible: number;
   oneTouch: number;
   zeroTouch: number;
   rate: number | null;
 }
 
-export interface Csat extends TargetFields {
+export interface Csat extends TargetFields, SampleFields {
   good: number;
   bad: number;
   offered: number;
@@ -39,7 +49,7 @@ export interface Csat extends TargetFields {
   rejected?: number;
 }
 
-export interface Nps extends TargetFields {
+export interface Nps extends TargetFields, SampleFields {
   responses: number;
   promoters: number;
   passives: number;
@@ -47,7 +57,7 @@ export interface Nps extends TargetFields {
   score: number | null;
 }
 
-export interface Ces extends TargetFields {
+export interface Ces extends TargetFields, SampleFields {
   responses: number;
   mean: number | null;
   agreeRate: number | null;
@@ -66,6 +76,10 @@ export interface Kpis {
   ces: Ces;
   reopens: number;
   publicReplies: number;
+  /** Absent from backends older than issue 16. */
+  handleTimeMinutes?: HandleTimeStat;
+  /** With `compare=previous`: the same figures over the previous period (kpis.md). */
+  previous?: Kpis;
 }
 
 export interface AgentKpis extends Kpis {
@@ -94,6 +108,9 @@ export interface TicketKpis {
   csatScale?: number | null;
   /** Not in the contract yet ("fields may be added"); used for the waiting clock when present. */
   createdAt?: string;
+  /** kpis.md "Channels": `via.channel` at creation, `other` when absent. */
+  channel?: string;
+  handleTimeMinutes?: number | null;
 }
 
 export type Role = 'admin' | 'agent' | string;
@@ -128,6 +145,33 @@ export interface AgentsKpisResponse {
   from: string;
   to: string;
   agents: AgentKpis[];
+}
+
+export interface ChannelKpis extends Kpis {
+  channel: string;
+}
+
+export interface ChannelsResponse {
+  from: string;
+  to: string;
+  channels: ChannelKpis[];
+}
+
+/** Why an agent needs attention on one KPI (kpis.md "Small samples"). */
+export interface AttentionReason {
+  kpi: string;
+  why: 'interval' | 'sample';
+  value: number | null;
+  target: number;
+  n: number;
+  low?: number;
+  high?: number;
+}
+
+export interface AttentionResponse {
+  from: string;
+  to: string;
+  agents: { agentId: number; name: string; kpis: string[]; reasons: AttentionReason[] }[];
 }
 
 export interface TrendResponse {

@@ -10,6 +10,8 @@ export interface SettingsBody {
   cesFieldId?: number | null;
   cesScale?: 5 | 7;
   groupSchedules?: Record<string, number>;
+  handleTimeFieldId?: number | null;
+  minSample?: number;
 }
 
 export class SettingsParseError extends Error {
@@ -61,6 +63,11 @@ export function settingsFromParameters(settings: Record<string, unknown>): Setti
   }
   if ('npsFieldId' in settings) body.npsFieldId = optionalId('npsFieldId', settings.npsFieldId);
   if ('cesFieldId' in settings) body.cesFieldId = optionalId('cesFieldId', settings.cesFieldId);
+  if ('handleTimeFieldId' in settings) body.handleTimeFieldId = optionalId('handleTimeFieldId', settings.handleTimeFieldId);
+  if (!blank(settings.minSample)) {
+    const min = optionalId('minSample', settings.minSample);
+    if (min !== null) body.minSample = min;
+  }
   if (!blank(settings.cesScale)) {
     const scale = Number(settings.cesScale);
     if (scale !== 5 && scale !== 7) throw new SettingsParseError('cesScale', 'cesScale must be 5 or 7');

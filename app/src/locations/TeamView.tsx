@@ -1,7 +1,9 @@
 /**
  * Team view (nav_bar, full page): every KPI of the contract per agent, sortable, filtered
- * by group and window; drill-down from a figure to its tickets; a trend chart per KPI
- * (recharts, lazy-loaded); CSV exports fetched with the session token.
+ * by group, channel and window, each figure with its change against the previous period;
+ * drill-down from a figure to its tickets; a trend chart per KPI (recharts, lazy-loaded);
+ * CSV exports fetched with the session token. The issue-16 panels (needs attention, the
+ * channel breakdown, the handle-time/FCR scatter) live in locations/insights/.
  */
 import { lazy, Suspense, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import styled from 'styled-components';
@@ -12,6 +14,7 @@ import { Table } from '@zendeskgarden/react-tables';
 import type { DrillMetric, Kpis, TicketKpis, TimeWindow } from '../api/types';
 import type { KpiFilter } from '../api/PulseApi';
 import { CsatBadge, DurationText, TargetBadge, formatKpi } from '../components/figures';
+import { Delta } from '../components/Delta';
 import { CsatScore } from '../components/KpiValue';
 import { CsatSourceNote } from '../components/CsatSurvey';
 import { SetupGate } from '../components/SetupState';
@@ -20,7 +23,8 @@ import { colors } from '../components/Theme';
 import { useCredentialsConnect, type CredentialsNotice } from '../features/credentials';
 import { saveBlob } from '../features/download';
 import { useHealth, useTeamKpis, useTrend } from '../features/hooks';
-import { KPI_DEFS, compareKpi, kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
+import { autoBucket, useChannelKpis } from '../features/insights';
+import { KPI_DEFS, compareKpi, kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
 import { useLiveRefresh } from '../features/live';
 import { usePulse } from '../features/session';
 import { settingsFromParameters } from '../features/settingsSync';
@@ -29,6 +33,10 @@ import { useResource } from '../features/useResource';
 import { customWindow, isoDate, lastDays, type WindowPreset } from '../features/windows';
 import { useI18n } from '../i18n';
 import { useClient } from '../zaf/ClientProvider';
+import { AgentScatter } from './insights/AgentScatter';
+import { AttentionPanel } from './insights/AttentionPanel';
+import { ChannelBreakdown } from './insights/ChannelBreakdown';
+import { ChannelFilter } from './insights/ChannelFilter';
 
 const TrendCharts = lazy(() => import('./TrendCharts'));
 
@@ -155,10 +163,12 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
   const [customFrom, setCustomFrom] = useState(() => isoDate(new Date(Date.now() - 13 * 86_400_000)));
   const [customTo, setCustomTo] = useState(() => isoDate(new Date()));
   const [groupId, setGroupId] = useState<number | null>(null);
+  const [channel, setChannel] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>({ key: 'name', direction: 'asc' });
   const [drill, setDrill] = useState<Drill | null>(null);
   const [trendAgentId, setTrendAgentId] = useState<number | null>(null);
-  const [bucket, setBucket] = useState<'day' | 'week'>('day');
+  // null: chosen from the sample (insights.ts autoBucket) until the lead picks one.
+  const [chosenBucket, setBucket] = useState<'day' | 'week' | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
   const [exportError, setExportError] = useState<unknown>(null);
 
@@ -166,8 +176,9 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     () => (preset === 'custom' ? customWindow(customFrom, customTo) : lastDays(Number(preset))),
     [preset, customFrom, customTo],
   );
-  const filter = useMemo<KpiFilter | null>(() => (window ? { ...window, groupId } : null), [window, groupId]);
+  const filter = useMemo<KpiFilter | null>(() => (window ? { ...window, groupId, channel, compare: 'previous' } : null), [window, groupId, channel]);
   const data = useTeamKpis(filter, refreshKey);
+  const channels = useChannelKpis(filter, refreshKey);
   const groupNames = useResource(() => client.groupNames(), 'groups');
   const settingsWarning = useSettingsSync();
 
@@ -194,6 +205,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
   const onlyOwnRow =
     data.status === 'ready' && session.user.role !== 'admin' && agents.length <= 1 && (agents[0] === undefined || agents[0].agentId === session.user.id);
   const trendAgent = trendAgentId ?? (onlyOwnRow ? session.user.id : (sorted[0]?.agentId ?? null));
+  const bucket = chosenBucket ?? (window ? autoBucket(agents.find((a) => a.agentId === trendAgent), window) : 'week');
 
   const toggleSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'name' || kpiDef(key).lowerIsBetter ? 'asc' : 'desc' }));
@@ -205,11 +217,11 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     try {
       const day = (iso: string) => iso.slice(0, 10);
       if (kind === 'agents') {
-        const blob = await api.csv('/api/v1/kpis/agents.csv', { ...window, groupId });
+        const blob = await api.csv('/api/v1/kpis/agents.csv', { ...window, groupId, channel });
         saveBlob(blob, `pulse-agents-${day(window.from)}-${day(window.to)}.csv`);
       } else {
         const agentId = onlyOwnRow ? session.user.id : (drill?.agentId ?? null);
-        const blob = await api.csv('/api/v1/tickets.csv', { ...window, groupId, agentId });
+        const blob = await api.csv('/api/v1/tickets.csv', { ...window, groupId, agentId, channel });
         saveBlob(blob, `pulse-tickets-${agentId ? `${agentId}-` : ''}${day(window.from)}-${day(window.to)}.csv`);
       }
     } catch (error) {
@@ -295,6 +307,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
             </Table.Body>
           </Table>
         </Scroll>
+        {onlyOwnRow ? null : <ChannelBreakdown channels={channels} selected={channel} />}
+        {onlyOwnRow ? null : <AgentScatter agents={agents} />}
         {drill ? <DrillDown key={JSON.stringify(drill)} drill={drill} window={window} onClose={() => setDrill(null)} /> : null}
         <Panel aria-labelledby="pulse-trend-title">
           <h2 id="pulse-trend-title">
@@ -307,7 +321,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
               </Select>
             </Field>
           </h2>
-          <Trend agentId={trendAgent} window={window} bucket={bucket} refreshKey={refreshKey} />
+          {chosenBucket === null && bucket === 'week' ? <Note>{t('team.bucketAutoNote')}</Note> : null}
+          <Trend agentId={trendAgent} window={channel ? { ...window, channel } : window} bucket={bucket} refreshKey={refreshKey} />
         </Panel>
       </>
     );
@@ -354,6 +369,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
               ))}
             </Select>
           </Field>
+          <ChannelFilter value={channel} channels={channels.status === 'ready' ? (channels.data ?? []).map((c) => c.channel) : []} onChange={setChannel} />
           <Button onClick={() => void download('agents')} disabled={!window || exporting !== null}>
             {exporting === 'agents' ? t('team.exporting') : t('team.exportAgents')}
           </Button>
@@ -370,6 +386,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
       ) : null}
       {notice}
       {exportError ? <ErrorState error={exportError} /> : null}
+      {/* Asked for only once the table shows lead rights (more than one's own row): no needless 403. */}
+      <AttentionPanel filter={data.status === 'ready' && !onlyOwnRow ? filter : null} refreshKey={refreshKey} />
       {body}
     </Page>
   );
@@ -382,16 +400,19 @@ function FigureCell({ kpis, kpi, onDrill }: { kpis: Kpis; kpi: KpiKey; onDrill?:
   const status = targetStatus(kpis, kpi);
   const value = kpiValue(kpis, kpi);
   const sample = kpiSample(kpis, kpi);
+  // A low sample: muted, with its n, never coloured against the target (kpis.md "Small samples").
+  const low = kpiLowSample(kpis, kpi);
   const content = (
-    <Figure $met={status.met}>
+    <Figure $met={low ? null : status.met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
       {kpi === 'csat' ? (
         <CsatScore csat={kpis.csat} />
       ) : (
-        <span>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
+        <span data-figure-value>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
       )}
       {def.kind !== 'count' && kpi !== 'csat' && value !== null ? <small>{i18n.t('common.sample', { n: sample })}</small> : null}
       {status.attainment !== null ? <small>{i18n.t('target.attainment', { pct: i18n.percent(status.attainment) })}</small> : null}
-      <TargetBadge met={status.met} target={status.target} kind={def.kind} />
+      <TargetBadge met={low ? null : status.met} target={status.target} kind={def.kind} lowSample={low} />
+      <Delta kpis={kpis} kpi={kpi} />
     </Figure>
   );
   if (!onDrill) return content;
@@ -509,7 +530,7 @@ function DrillDown({ drill, window, onClose }: { drill: Drill; window: TimeWindo
   );
 }
 
-function Trend({ agentId, window, bucket, refreshKey }: { agentId: number | null; window: TimeWindow; bucket: 'day' | 'week'; refreshKey: number }) {
+function Trend({ agentId, window, bucket, refreshKey }: { agentId: number | null; window: KpiFilter; bucket: 'day' | 'week'; refreshKey: number }) {
   const trend = useTrend(agentId, window, bucket, refreshKey);
   if (agentId === null) return null;
   if (trend.status === 'loading') return <LoadingState />;

@@ -16,6 +16,7 @@ import { SurveyRating } from '../components/CsatSurvey';
 import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
 import { SetupGate } from '../components/SetupGate';
 import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
+import { channelLabel } from '../features/insights';
 import { useLiveRefresh, useNow } from '../features/live';
 import { usePulse } from '../features/session';
 import { useAfterFirstPaint } from '../features/useAfterFirstPaint';
@@ -122,6 +123,14 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
   const waiting = kpis.firstResponseMinutes === null && OPEN_STATUSES.has(kpis.status);
   return (
     <dl className="pulse-figures">
+      {kpis.channel ? (
+        <>
+          <dt>{t('sidebar.ticket.channel')}</dt>
+          <dd data-testid="ticket-channel" data-channel={kpis.channel}>
+            {channelLabel(i18n, kpis.channel)}
+          </dd>
+        </>
+      ) : null}
       <dt className={waiting ? 'wide' : undefined}>{t('kpi.firstResponseMinutes.label')}</dt>
       <dd className={waiting ? 'wide' : undefined} data-testid="ticket-firstResponse">
         {waiting ? (
@@ -147,6 +156,14 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       <dd data-testid="ticket-firstResolution">{kpis.firstResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.firstResolutionMinutes} />}</dd>
       <dt>{t('kpi.fullResolutionMinutes.label')}</dt>
       <dd data-testid="ticket-fullResolution">{kpis.fullResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.fullResolutionMinutes} />}</dd>
+      {kpis.handleTimeMinutes != null ? (
+        <>
+          <dt>{t('kpi.handleTimeMinutes.label')}</dt>
+          <dd data-testid="ticket-handleTime">
+            <DurationText minutes={kpis.handleTimeMinutes} />
+          </dd>
+        </>
+      ) : null}
       <dt>{t('sidebar.ticket.replies')}</dt>
       <dd data-testid="ticket-replies">{i18n.number(kpis.publicReplies)}</dd>
       <dt>{t('kpi.reopens.label')}</dt>

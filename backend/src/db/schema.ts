@@ -241,6 +241,12 @@ export interface TicketFactsTable {
   nps_at: Timestamp | null;
   ces_value: number | null;
   ces_at: Timestamp | null;
+  /** the ticket's channel at creation (`via.channel`), `other` when absent */
+  channel: Generated<string>;
+  /** the handle-time field's value at the latest solve, in minutes (valid values only) */
+  handle_time_minutes: number | null;
+  /** the value at the latest solve was negative or not a number */
+  handle_time_rejected: Generated<boolean>;
   computed_at: GeneratedTimestamp;
 }
 
@@ -254,6 +260,8 @@ export interface TicketFactEventsTable {
   at: Timestamp;
   agent_id: number | null;
   group_id: number | null;
+  /** the ticket's channel (as ticket_facts.channel) */
+  channel: Generated<string>;
 }
 
 /** A survey event of a ticket's audits: `offered` (SurveyOffered) or `submitted` (SurveyResponseSubmitted). */

@@ -9,7 +9,8 @@ export type Unix = number;
 export type Role = 'end-user' | 'agent' | 'admin';
 /** `deleted`: soft-deleted (EmulatorStore.deleteTicket); the incremental export still lists it, with that status. */
 export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed' | 'deleted';
-export type Channel = 'email' | 'web' | 'api' | 'voice';
+/** Ticket creation channels (`via.channel`), spelled as the helpdesk spells them. */
+export type Channel = 'email' | 'web' | 'api' | 'voice' | 'chat' | 'native_messaging';
 export type FieldValue = string | number | null;
 
 export interface UserRecord {
@@ -217,4 +218,8 @@ export interface Dataset {
 
 export const NPS_FIELD_ID = 360000000001;
 export const CES_FIELD_ID = 360000000002;
+/** The time-tracking app's "Total time spent (sec)" field. */
+export const HANDLE_TIME_FIELD_ID = 360000000003;
+/** SMART targets the demo account ships with (README: first response ≤ 60 business minutes, CSAT ≥ 80 %, FCR ≥ 70 %, NPS ≥ 30). */
+export const DEMO_TARGETS = Object.freeze({ firstResponseBusinessMinutes: 60, csat: 0.8, fcr: 0.7, nps: 30 });
 export const SYSTEM_USER = -1;

@@ -22,7 +22,7 @@ export const iso = (t: Unix): string => new Date(t * 1000).toISOString().replace
 const isoOrNull = (t: Unix | null) => (t === null ? null : iso(t));
 
 /** How ticket events name a channel. */
-const VIA_LABEL: Record<string, string> = { email: 'Mail', web: 'Web form', api: 'Web service', voice: 'Voice', rule: 'Rule' };
+const VIA_LABEL: Record<string, string> = { email: 'Mail', web: 'Web form', api: 'Web service', voice: 'Voice', rule: 'Rule', chat: 'Chat', native_messaging: 'Messaging' };
 const viaLabel = (channel: string) => VIA_LABEL[channel] ?? 'Web form';
 
 export function userJson(base: string, u: UserRecord) {

@@ -41,6 +41,9 @@
  *   account default (the schedule with the lowest id); a mapping to a schedule that
  *   no longer exists falls back to the default. No schedule → business minutes null.
  * - Durations: whole seconds (milliseconds dropped) to decimal minutes, unrounded.
+ * - Channel: the ticket's `via.channel` (sync/mappers.ts `ticketChannel`), on the facts
+ *   and on every event, so a channel filter never joins. Handle time: the mapped field's
+ *   value at the latest solve, read like the assignee at that solve (handle-time.ts).
  *
  * Every batch also keeps the daily rollups (rollups.ts) in step, in its transaction.
  */
@@ -49,7 +52,9 @@ import type { Db } from '../db/database.js';
 import type { Database, TicketFactEventsTable, TicketFactsTable } from '../db/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { businessMinutesBetween, compileSchedule, type BusinessSchedule } from './business-hours.js';
+import { handleTimeFrom, NO_HANDLE_TIME } from './handle-time.js';
 import { BULK_REFRESH_SHARE, beginRollupMaintenance, ensureRollups, suspendRollups } from './rollups.js';
+import { ticketChannel } from '../sync/mappers.js';
 import type { KpiSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------------
@@ -63,6 +68,8 @@ export interface FactTicket {
   group_id: number | null;
   custom_fields: Record<string, string | number | boolean | null>;
   satisfaction_score?: string | null;
+  /** the helpdesk's `via.channel` at creation (tickets.via_channel) */
+  via_channel?: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -184,14 +191,15 @@ interface Instant {
 class FieldHistory {
   constructor(
     private readonly changes: FactFieldChange[],
-    private readonly current: number | null,
+    private readonly current: string | number | boolean | null,
   ) {}
 
-  at(event: Instant): number | null {
+  /** The value as recorded (text from events, the ticket's own value when nothing was recorded). */
+  rawAt(event: Instant): string | number | boolean | null {
     const { changes } = this;
     if (event.auditId !== null) {
       for (let i = changes.length - 1; i >= 0; i--) {
-        if (changes[i]!.audit_id === event.auditId) return toId(changes[i]!.value);
+        if (changes[i]!.audit_id === event.auditId) return changes[i]!.value;
       }
     }
     let latest: FactFieldChange | undefined;
@@ -199,10 +207,15 @@ class FieldHistory {
       if (c.created_at.getTime() <= event.at) latest = c;
       else break;
     }
-    if (latest) return toId(latest.value);
+    if (latest) return latest.value;
     const later = changes[0];
-    if (later) return later.kind === 'change' ? toId(later.previous_value) : toId(later.value);
+    if (later) return later.kind === 'change' ? later.previous_value : later.value;
     return this.current;
+  }
+
+  at(event: Instant): number | null {
+    const v = this.rawAt(event);
+    return typeof v === 'number' ? v : typeof v === 'string' ? toId(v) : null;
   }
 }
 
@@ -221,6 +234,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
     return role === 'agent' || role === 'admin';
   };
   const createdAt = ticket.created_at.getTime();
+  const channel = ticketChannel(ticket.via_channel);
   const comments = [...input.comments].sort(byTimeThenId);
   const changes = [...input.changes].sort(byChangeOrder);
   const fieldChanges = (field: string) => changes.filter((c) => c.field === field);
@@ -256,6 +270,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
       at: c.created_at,
       agent_id: c.author_id,
       group_id: groups.at({ at, auditId: c.audit_id }),
+      channel,
     };
   });
 
@@ -283,6 +298,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
       at: new Date(r.at),
       agent_id: assignees.at(ref),
       group_id: groups.at(ref),
+      channel,
     });
   });
   const firstSolve = solves[0];
@@ -307,6 +323,12 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
   };
   const nps = survey(settings.npsFieldId);
   const ces = survey(settings.cesFieldId);
+  // Handle time: the field's value at the latest solve (same reading as assignee at solve).
+  const handleFieldId = settings.handleTimeFieldId ?? null;
+  const handle =
+    handleFieldId === null || !latestSolve
+      ? NO_HANDLE_TIME
+      : handleTimeFrom(new FieldHistory(fieldChanges(`custom_field:${handleFieldId}`), ticket.custom_fields?.[String(handleFieldId)] ?? null).rawAt(latestSolve));
 
   const firstResponseAt = firstReply ? firstReply.c.created_at.getTime() : null;
   const facts: TicketFactsRow = {
@@ -343,6 +365,9 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
     nps_at: nps.at,
     ces_value: ces.value,
     ces_at: ces.at,
+    channel,
+    handle_time_minutes: handle.minutes,
+    handle_time_rejected: handle.rejected,
   };
   return { facts, events };
 }
@@ -458,12 +483,12 @@ const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v))
 /** Loads, computes and writes the facts of one batch of tickets inside `trx`. */
 async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<RefreshResult> {
   if (ids.length === 0) return { refreshed: 0, mismatches: [] };
-  const surveyFields = [settings.npsFieldId, settings.cesFieldId].filter((f): f is number => f !== null).map((f) => `custom_field:${f}`);
+  const surveyFields = [settings.npsFieldId, settings.cesFieldId, settings.handleTimeFieldId ?? null].filter((f): f is number => f !== null).map((f) => `custom_field:${f}`);
   const fields = ['status', 'assignee_id', 'group_id', ...surveyFields];
 
   const tickets = await trx
     .selectFrom('tickets')
-    .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'created_at', 'updated_at'])
+    .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'via_channel', 'created_at', 'updated_at'])
     .where('account_id', '=', accountId)
     .where('id', 'in', ids)
     .execute();
@@ -515,6 +540,7 @@ async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: Acc
         group_id: t.group_id,
         custom_fields: customFields ?? {},
         satisfaction_score: t.satisfaction_score,
+        via_channel: t.via_channel,
         created_at: asDate(t.created_at),
         updated_at: asDate(t.updated_at),
       },

@@ -29,12 +29,14 @@ import {
   type DurationStatRow,
 } from './queries/duration-stats.js';
 import { factEventCounts, type EventCountsRow } from './queries/fact-events.js';
+import { handleTimeRejected } from './queries/handle-time.js';
 import { npsCounts, type NpsRow } from './queries/nps.js';
 import { keyOf, type Bucket, type Scope } from './queries/scope.js';
 import { solvedTickets, type SolvedRow } from './queries/solved-tickets.js';
 import { minutes, ticketKpis as ticketKpisQuery, type TicketKpis } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
 import { rollupFigures, rollupsReady, splitWindow, type RollupRow } from './rollups.js';
+import { DEFAULT_MIN_SAMPLE } from '../config.js';
 import type { KpiSettings } from './settings.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -48,7 +50,12 @@ export interface TargetFields {
   met?: boolean | null;
 }
 
-export interface Stat extends TargetFields {
+/** kpis.md "Small samples": the figure's sample is below the account's `minSample`. */
+export interface SampleFields {
+  lowSample: boolean;
+}
+
+export interface Stat extends TargetFields, SampleFields {
   count: number;
   mean: number | null;
   median: number | null;
@@ -56,14 +63,19 @@ export interface Stat extends TargetFields {
   attainment?: number | null;
 }
 
-export interface Fcr extends TargetFields {
+/** kpis.md "Handle time": a Stat plus the values rejected (negative or not a number). */
+export interface HandleTimeStat extends Stat {
+  rejected: number;
+}
+
+export interface Fcr extends TargetFields, SampleFields {
   eligible: number;
   oneTouch: number;
   zeroTouch: number;
   rate: number | null;
 }
 
-export interface Csat extends TargetFields {
+export interface Csat extends TargetFields, SampleFields {
   good: number;
   bad: number;
   offered: number;
@@ -81,7 +93,7 @@ export interface Csat extends TargetFields {
   rejected: number;
 }
 
-export interface Nps extends TargetFields {
+export interface Nps extends TargetFields, SampleFields {
   responses: number;
   promoters: number;
   passives: number;
@@ -90,7 +102,7 @@ export interface Nps extends TargetFields {
   rejected: number;
 }
 
-export interface Ces extends TargetFields {
+export interface Ces extends TargetFields, SampleFields {
   responses: number;
   mean: number | null;
   agreeRate: number | null;
@@ -110,6 +122,7 @@ export interface Kpis {
   ces: Ces;
   reopens: number;
   publicReplies: number;
+  handleTimeMinutes: HandleTimeStat;
 }
 
 export interface AgentKpis extends Kpis {
@@ -124,14 +137,17 @@ export interface KpiQuery {
   from: Date;
   to: Date;
   groupId?: number | null | undefined;
+  /** only the figures of tickets of this channel (kpis.md "Channels") */
+  channel?: string | null | undefined;
   /** `raw` reads facts only, never the daily rollups (tests compare both); default `auto` */
   source?: KpiSource | undefined;
 }
 
-/** The settings the service reads: targets and the CES scale. */
-export type KpiServiceSettings = Pick<KpiSettings, 'targets' | 'cesScale' | 'csatSource'>;
+/** The settings the service reads: targets, the CES scale, the CSAT source and the low-sample bound. */
+export type KpiServiceSettings = Pick<KpiSettings, 'targets' | 'cesScale' | 'csatSource' | 'minSample'>;
 
 const LEGACY_CSAT: CsatMode = { source: 'ratings', scale: null, detected: true };
+const minSampleOf = (settings: KpiServiceSettings) => settings.minSample ?? DEFAULT_MIN_SAMPLE;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
@@ -141,11 +157,17 @@ function withTarget<T extends object>(figure: T, target: number | undefined, val
   return { ...figure, target, met };
 }
 
-function stat(row: DurationStatRow | undefined, target: number | undefined): Stat {
+function stat(row: DurationStatRow | undefined, target: number | undefined, minSample: number): Stat {
   const r = row ?? { count: 0, mean: null, median: null, p90: null, withinTarget: null };
   // With count 0 every statistic is null, never 0.
   const empty = r.count === 0;
-  const base: Stat = { count: r.count, mean: empty ? null : minutes(r.mean), median: empty ? null : minutes(r.median), p90: empty ? null : minutes(r.p90) };
+  const base: Stat = {
+    count: r.count,
+    mean: empty ? null : minutes(r.mean),
+    median: empty ? null : minutes(r.median),
+    p90: empty ? null : minutes(r.p90),
+    lowSample: r.count < minSample,
+  };
   if (target == null) return base;
   return { ...withTarget(base, target, empty ? null : r.median, 'atMost'), attainment: empty ? null : ratio(r.withinTarget ?? 0, r.count) };
 }
@@ -158,6 +180,7 @@ interface Parts {
   nps?: NpsRow | undefined;
   ces?: CesRow | undefined;
   events?: EventCountsRow | undefined;
+  handleTimeRejected?: number | undefined;
 }
 
 function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
@@ -174,15 +197,22 @@ function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
   const interval = wilsonInterval(csat.good, rated);
   const npsScore = nps.responses > 0 ? (100 * (nps.promoters - nps.detractors)) / nps.responses : null;
   const cesMean = ces.responses > 0 ? ces.mean : null;
+  const min = minSampleOf(settings);
+  const low = (n: number) => n < min;
 
   return {
     ticketsSolved: solved.solved,
-    firstResponseMinutes: stat(p.durations.firstResponseMinutes, t.firstResponseMinutes),
-    firstResponseBusinessMinutes: stat(p.durations.firstResponseBusinessMinutes, t.firstResponseBusinessMinutes),
-    firstResolutionMinutes: stat(p.durations.firstResolutionMinutes, t.firstResolutionMinutes),
-    fullResolutionMinutes: stat(p.durations.fullResolutionMinutes, t.fullResolutionMinutes),
-    fullResolutionBusinessMinutes: stat(p.durations.fullResolutionBusinessMinutes, t.fullResolutionBusinessMinutes),
-    fcr: withTarget({ eligible: solved.eligible, oneTouch: solved.oneTouch, zeroTouch: solved.zeroTouch, rate: fcrRate }, t.fcr, fcrRate, 'atLeast'),
+    firstResponseMinutes: stat(p.durations.firstResponseMinutes, t.firstResponseMinutes, min),
+    firstResponseBusinessMinutes: stat(p.durations.firstResponseBusinessMinutes, t.firstResponseBusinessMinutes, min),
+    firstResolutionMinutes: stat(p.durations.firstResolutionMinutes, t.firstResolutionMinutes, min),
+    fullResolutionMinutes: stat(p.durations.fullResolutionMinutes, t.fullResolutionMinutes, min),
+    fullResolutionBusinessMinutes: stat(p.durations.fullResolutionBusinessMinutes, t.fullResolutionBusinessMinutes, min),
+    fcr: withTarget(
+      { eligible: solved.eligible, oneTouch: solved.oneTouch, zeroTouch: solved.zeroTouch, rate: fcrRate, lowSample: low(solved.eligible) },
+      t.fcr,
+      fcrRate,
+      'atLeast',
+    ),
     csat: withTarget(
       {
         good: csat.good,
@@ -196,20 +226,35 @@ function buildKpis(p: Parts, settings: KpiServiceSettings): Kpis {
         scale: p.csatMode?.scale ?? null,
         meanRating: csat.ratingSum !== undefined && csat.rated ? csat.ratingSum / csat.rated : null,
         rejected: csat.rejected ?? 0,
+        lowSample: low(rated),
       },
       t.csat,
       csatScore,
       'atLeast',
     ),
     nps: withTarget(
-      { responses: nps.responses, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, score: npsScore, rejected: nps.rejected },
+      {
+        responses: nps.responses,
+        promoters: nps.promoters,
+        passives: nps.passives,
+        detractors: nps.detractors,
+        score: npsScore,
+        rejected: nps.rejected,
+        lowSample: low(nps.responses),
+      },
       t.nps,
       npsScore,
       'atLeast',
     ),
-    ces: withTarget({ responses: ces.responses, mean: cesMean, agreeRate: ratio(ces.agree, ces.responses), rejected: ces.rejected }, t.ces, cesMean, 'atLeast'),
+    ces: withTarget(
+      { responses: ces.responses, mean: cesMean, agreeRate: ratio(ces.agree, ces.responses), rejected: ces.rejected, lowSample: low(ces.responses) },
+      t.ces,
+      cesMean,
+      'atLeast',
+    ),
     reopens: events.reopens,
     publicReplies: events.publicReplies,
+    handleTimeMinutes: { ...stat(p.durations.handleTimeMinutes, t.handleTimeMinutes, min), rejected: p.handleTimeRejected ?? 0 },
   };
 }
 
@@ -318,6 +363,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   const cesScale = settings.cesScale === 5 ? 5 : 7;
   const split = splitWindow(scope.from, scope.to);
   const durationsP = durationMaps(db, scope, settings.targets);
+  const rejectedP = handleTimeRejected(db, scope);
   let additive: Additive;
   if (source === 'auto' && split.days && (await rollupsReady(db, scope.accountId))) {
     const days = split.days;
@@ -330,6 +376,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
     additive = await rawAdditive(db, scope, cesScale);
   }
   const durations = await durationsP;
+  const rejected = await rejectedP;
   const { solved, nps, ces, events } = additive;
   // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts).
   const mode = await csatMode(db, scope.accountId, settings.csatSource);
@@ -349,6 +396,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
           nps: nps.get(key),
           ces: ces.get(key),
           events: events.get(key),
+          handleTimeRejected: rejected.get(key),
         },
         settings,
       );
@@ -356,7 +404,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   };
 }
 
-const scopeOf = (q: KpiQuery): Scope => ({ accountId: q.accountId, from: q.from, to: q.to, groupId: q.groupId });
+const scopeOf = (q: KpiQuery): Scope => ({ accountId: q.accountId, from: q.from, to: q.to, groupId: q.groupId, channel: q.channel });
 
 /** The team's figures: every ticket (and rating, reply, reopen) once, whatever its agent. */
 export async function teamKpis(db: Db, q: KpiQuery, settings: KpiServiceSettings): Promise<Kpis> {
@@ -365,6 +413,12 @@ export async function teamKpis(db: Db, q: KpiQuery, settings: KpiServiceSettings
 }
 
 const agentShape = (a: AgentRow, k: Kpis): AgentKpis => ({ agentId: a.id, name: a.name, groupIds: a.groupIds, ...k });
+
+/** An agent's row without the agent fields: just the Kpis. */
+export function kpisOnly(a: AgentKpis): Kpis {
+  const { agentId: _id, name: _name, groupIds: _groups, ...kpis } = a;
+  return kpis;
+}
 
 /**
  * One row per active agent, sorted by name, each with the figures attributed to them
@@ -515,7 +569,7 @@ const SUB_ORDER = [
   'rate', 'eligible', 'oneTouch', 'zeroTouch',
   'score', 'low', 'high', 'good', 'bad', 'offered', 'responseRate',
   'responses', 'promoters', 'passives', 'detractors', 'agreeRate', 'rejected',
-  'target', 'met', 'attainment',
+  'target', 'met', 'attainment', 'lowSample',
 ];
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -525,24 +579,37 @@ const orderBy = (order: string[]) => (a: string, b: string) => {
   return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
 };
 
-/** JSON field paths joined by dots, for an object like `template` (nested one level, as Kpis are). */
-export function csvPaths(template: Record<string, unknown>): string[] {
+/** JSON field paths joined by dots, for an object like `template` (Kpis, and `previous.` + Kpis under compare=previous). */
+export function csvPaths(template: Record<string, unknown>, prefix = ''): string[] {
   const paths: string[] = [];
   for (const key of Object.keys(template).sort(orderBy(TOP_ORDER))) {
     const value = template[key];
-    if (isPlainObject(value)) for (const sub of Object.keys(value).sort(orderBy(SUB_ORDER))) paths.push(`${key}.${sub}`);
-    else paths.push(key);
+    if (key === 'previous' && isPlainObject(value)) paths.push(...csvPaths(value, `${prefix}previous.`));
+    else if (isPlainObject(value)) for (const sub of Object.keys(value).sort(orderBy(SUB_ORDER))) paths.push(`${prefix}${key}.${sub}`);
+    else paths.push(`${prefix}${key}`);
   }
   return paths;
 }
 
-/** A cell: empty for null, `true`/`false`, arrays joined by `;`, numbers as JSON writes them. */
-export function csvCell(value: unknown): string {
+/**
+ * A cell: empty for null, `true`/`false`, arrays joined by `;`, numbers kept as numbers
+ * (so the writer's formula escaping, which leaves numbers alone, never prefixes a
+ * negative number), everything else as text.
+ */
+export function csvCell(value: unknown): string | number {
   if (value == null) return '';
+  if (typeof value === 'number') return value;
   if (Array.isArray(value)) return value.map(csvCell).join(';');
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   return String(value);
 }
+
+/**
+ * csv-stringify options for every export: RFC 4180 with CRLF, and cells a spreadsheet
+ * would evaluate (starting with = + - @ tab or CR) prefixed with `'` (OWASP CSV
+ * injection); number cells are left as numbers.
+ */
+export const CSV_OPTIONS = { record_delimiter: 'windows', escape_formulas: true } as const;
 
 function valueAt(obj: Record<string, unknown>, path: string): unknown {
   let cur: unknown = obj;
@@ -550,9 +617,10 @@ function valueAt(obj: Record<string, unknown>, path: string): unknown {
   return cur;
 }
 
-/** agents.csv: header (field paths) and one row of cells per agent. */
-export function agentsCsv(agents: AgentKpis[], settings: KpiServiceSettings): { header: string[]; rows: string[][] } {
-  const template = agentShape({ id: 0, name: '', role: 'agent', active: true, groupIds: [] }, emptyKpis(settings)) as unknown as Record<string, unknown>;
+/** agents.csv: header (field paths) and one row of cells per agent (with `previous.*` columns when `withPrevious`). */
+export function agentsCsv(agents: AgentKpis[], settings: KpiServiceSettings, withPrevious = false): { header: string[]; rows: Array<Array<string | number>> } {
+  const shape = agentShape({ id: 0, name: '', role: 'agent', active: true, groupIds: [] }, emptyKpis(settings));
+  const template = (withPrevious ? { ...shape, previous: emptyKpis(settings) } : shape) as unknown as Record<string, unknown>;
   const header = csvPaths(template);
   return { header, rows: agents.map((a) => header.map((p) => csvCell(valueAt(a as unknown as Record<string, unknown>, p)))) };
 }
@@ -574,8 +642,10 @@ export const TICKET_CSV_COLUMNS: Array<keyof TicketKpis> = [
   'reopens',
   'oneTouch',
   'csat',
+  'channel',
+  'handleTimeMinutes',
 ];
 
-export function ticketCsvRow(t: TicketKpis): string[] {
+export function ticketCsvRow(t: TicketKpis): Array<string | number> {
   return TICKET_CSV_COLUMNS.map((c) => csvCell(t[c]));
 }

@@ -18,4 +18,8 @@ export interface KpiSettings {
   groupSchedules: Record<string, number>;
   /** which CSAT the figures come from: `auto` (detected, the default), legacy `ratings`, or `survey` responses */
   csatSource?: CsatSourceSetting;
+  /** numeric ticket field holding total seconds spent (time tracking), or null: no handle time */
+  handleTimeFieldId?: number | null;
+  /** below this sample a figure is a low sample (kpis.md "Small samples"); default 10 */
+  minSample?: number;
 }

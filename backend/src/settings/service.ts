@@ -12,14 +12,14 @@
  *   accept digit strings ("360001", "5"), `teamLeadIds` a comma-separated string, and
  *   an empty string for a survey field id means null.
  * - Changing npsFieldId, cesFieldId, cesScale or groupSchedules changes per-ticket facts
- *   (survey values, business minutes), so every ticket of the account is marked dirty
+ *   (survey values, business minutes; handleTimeFieldId too: handle time), so every ticket of the account is marked dirty
  *   in the same transaction as the write; the next facts refresh recomputes them.
  *   (cesScale does not enter the stored facts today, but the brief lists it: it is
  *   cheap to be safe.)
  */
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import { targetsSchema } from '../config.js';
+import { DEFAULT_MIN_SAMPLE, targetsSchema } from '../config.js';
 import type { Db } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
@@ -73,6 +73,9 @@ const groupSchedules = z.record(z.string(), positiveId).superRefine((value, ctx)
 
 /** Which CSAT the figures come from (kpis.md "CSAT from survey responses"): detected, or chosen by an admin. */
 const csatSource = z.enum(['auto', 'ratings', 'survey'], { error: 'must be "auto", "ratings" or "survey"' });
+const minSample = z.union([z.number().int().min(1).max(100_000), z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000))], {
+  error: 'must be an integer from 1 to 100000',
+});
 
 /** A settings update (partial): every key optional, none unknown. */
 export const settingsUpdateSchema = z
@@ -84,6 +87,8 @@ export const settingsUpdateSchema = z
     cesScale,
     groupSchedules,
     csatSource,
+    handleTimeFieldId: optionalFieldId,
+    minSample,
   })
   .partial()
   .strict();
@@ -117,6 +122,8 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
   const scale = pick('cesScale');
   const schedules = pick('groupSchedules');
   const source = pick('csatSource');
+  const handle = pick('handleTimeFieldId');
+  const sample = pick('minSample');
   return {
     npsFieldId: nps !== undefined ? nps : defaults.npsFieldId,
     cesFieldId: ces !== undefined ? ces : defaults.cesFieldId,
@@ -126,6 +133,8 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
     groupSchedules: { ...(schedules ?? {}) },
     // Only when an admin chose one; absent means `auto` (detected, kpis/queries/csat-survey.ts).
     ...(source !== undefined ? { csatSource: source } : {}),
+    handleTimeFieldId: handle !== undefined ? handle : (defaults.handleTimeFieldId ?? null),
+    minSample: sample ?? defaults.minSample ?? DEFAULT_MIN_SAMPLE,
   };
 }
 
@@ -145,7 +154,7 @@ export function parseSettingsUpdate(input: unknown): SettingsUpdate {
   return result.data;
 }
 
-const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'groupSchedules'] as const;
+const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'groupSchedules', 'handleTimeFieldId'] as const;
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));

@@ -83,6 +83,16 @@ function fieldValue(v: unknown): string | number | boolean | null {
   return v as string | number | boolean | null;
 }
 
+/**
+ * The ticket's channel for the KPIs (kpis.md "Channels"): the helpdesk's `via.channel`
+ * of the ticket as created, kept as the helpdesk spells it (an unknown channel is kept,
+ * not mapped); a ticket without one is `other`.
+ */
+export function ticketChannel(viaChannel: string | null | undefined): string {
+  const channel = typeof viaChannel === 'string' ? viaChannel.trim() : '';
+  return channel === '' ? 'other' : channel;
+}
+
 export function ticketRow(accountId: number, t: HelpdeskShownTicket): Row<TicketsTable> {
   const customFields: Record<string, string | number | boolean | null> = {};
   for (const f of t.custom_fields) customFields[String(f.id)] = fieldValue(f.value);

@@ -7,6 +7,7 @@
  * carried, and never a credential, is echoed back.
  */
 import { Router } from 'express';
+import { DEFAULT_MIN_SAMPLE } from '../../config.js';
 import type { KpiSettings } from '../../kpis/settings.js';
 import { requireAdmin, sessionOf } from '../auth/middleware.js';
 
@@ -25,6 +26,8 @@ export function publicSettings(s: KpiSettings) {
     cesScale: s.cesScale,
     groupSchedules: { ...s.groupSchedules },
     ...(s.csatSource !== undefined ? { csatSource: s.csatSource } : {}),
+    handleTimeFieldId: s.handleTimeFieldId ?? null,
+    minSample: s.minSample ?? DEFAULT_MIN_SAMPLE,
   };
 }
 

@@ -28,7 +28,14 @@ export interface SurveyCsatRow {
   rated: number;
 }
 
-const SURVEY: Placement = { account: 'p.account_id', at: 'p.offered_at', agent: 'p.assignee_id', group: 'p.group_id' };
+/** Placed like a legacy rating (queries/csat.ts): the channel is the ticket's, from its facts (`other` without). */
+const SURVEY: Placement = {
+  account: 'p.account_id',
+  at: 'p.offered_at',
+  agent: 'p.assignee_id',
+  group: 'p.group_id',
+  channel: sql<string>`coalesce((select cf.channel from ticket_facts cf where cf.account_id = p.account_id and cf.ticket_id = p.ticket_id), 'other')`,
+};
 
 const VALID = sql`(p.scale between 2 and 5 and p.rating between 1 and p.scale)`;
 const GOOD = sql`(${VALID} and ((p.scale >= 4 and p.rating >= p.scale - 1) or (p.scale <= 3 and p.rating = p.scale)))`;

@@ -22,6 +22,10 @@ export interface TicketKpis {
   reopens: number;
   oneTouch: boolean;
   csat: string | null;
+  /** kpis.md "Channels": `via.channel` at creation, `other` when absent */
+  channel: string;
+  /** kpis.md "Handle time": the field's value at the latest solve, in minutes */
+  handleTimeMinutes: number | null;
 }
 
 export const TICKET_KPI_COLUMNS = [
@@ -40,6 +44,8 @@ export const TICKET_KPI_COLUMNS = [
   'f.reopens',
   'f.one_touch',
   'f.csat',
+  'f.channel',
+  'f.handle_time_minutes',
 ] as const;
 
 export interface TicketFactRow {
@@ -58,6 +64,8 @@ export interface TicketFactRow {
   reopens: number;
   one_touch: boolean;
   csat: string | null;
+  channel: string;
+  handle_time_minutes: number | null;
 }
 
 /** Minutes are serialized with two decimals (kpis.md: rounded only when shown or serialized). */
@@ -84,6 +92,8 @@ export function toTicketKpis(r: TicketFactRow): TicketKpis {
     reopens: Number(r.reopens),
     oneTouch: Boolean(r.one_touch),
     csat: r.csat,
+    channel: r.channel,
+    handleTimeMinutes: minutes(r.handle_time_minutes),
   };
 }
 
