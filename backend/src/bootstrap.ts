@@ -17,7 +17,8 @@ import { generateDataset, startEmulator } from './emulator/index.js';
 import { HelpdeskClient } from './helpdesk/client.js';
 import { settingsFor } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
-import { SyncService, type SyncDeps } from './sync/service.js';
+import { createSyncJobs, type SyncJobs } from './jobs/sync-jobs.js';
+import { SyncService } from './sync/service.js';
 
 export interface Runtime {
   config: Config;
@@ -25,6 +26,8 @@ export interface Runtime {
   logger: Logger;
   accountId: number;
   sync: SyncService;
+  /** The sync jobs (not started: main.ts and the CLI start its workers). */
+  jobs: SyncJobs;
   bus: LiveBus;
   verifier: HelpdeskTokenVerifier;
   helpdeskUrl: string;
@@ -104,6 +107,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
   });
 
+  const jobs = createSyncJobs({ db, sync, dbKind: config.database.kind, logger, settings: config.jobs });
+
   // The app's public key verifies signed-URL tokens: configured, or fetched from the
   // helpdesk. The key belongs to the app (one per app id, whichever account serves it),
   // so it is fetched with the configured account's credentials, once, and also verifies
@@ -134,10 +139,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger,
     accountId: account.id,
     sync,
+    jobs,
     bus,
     verifier,
     helpdeskUrl: helpdeskUrl!,
     async close() {
+      await jobs.stop();
       await notifier?.flush();
       await bus.close();
       await stopEmulator?.();

@@ -28,6 +28,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { loadConfig } from '../../backend/src/config.js';
@@ -119,7 +120,8 @@ async function main() {
     bus,
     verifier: createHelpdeskTokenVerifier({ accountForIssuer: async () => undefined, publicKeyPem: async () => '' }),
     accountId: account.id,
-    rateLimits: { perAccount: 10_000_000, perIp: 10_000_000 },
+    jobs: createSyncJobs({ db, sync, dbKind: database.kind, logger: silentLogger }),
+    rateLimits: { perUser: 10_000_000, accountMinimum: 10_000_000, failedAuthPerIp: 10_000_000 },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

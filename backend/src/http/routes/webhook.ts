@@ -2,7 +2,8 @@
  * `POST /api/v1/webhooks/helpdesk`: the helpdesk's webhook. The signature is
  * base64(HMAC-SHA256(WEBHOOK_SECRET, timestamp + raw body)) and the timestamp must be
  * within 5 minutes, so a replayed, altered or unsigned call gets 401 and changes
- * nothing. Accepted calls answer 202 at once; the ticket is synced right behind.
+ * nothing. Accepted calls answer 202 at once; the ticket's sync is queued as a job
+ * (jobs/sync-jobs.ts: a burst of calls for one ticket is coalesced).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
@@ -37,7 +38,7 @@ export function verifyWebhookSignature(secret: string, timestamp: string, rawBod
 export function webhookRoutes(deps: {
   secret: string | undefined;
   accountId: number;
-  syncTicket(accountId: number, ticketId: number): Promise<unknown>;
+  queueTicketSync(accountId: number, ticketId: number): Promise<unknown>;
   logger: Logger;
 }): Router {
   const router = Router();
@@ -57,8 +58,8 @@ export function webhookRoutes(deps: {
     }
     const ticketId = parseOrThrow(webhookBody, parsed, 'body') as number;
     res.status(202).json({ accepted: true, ticketId });
-    deps.syncTicket(deps.accountId, ticketId).catch((err) => {
-      deps.logger.warn({ ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync failed; the next scheduled sync will catch up');
+    deps.queueTicketSync(deps.accountId, ticketId).catch((err) => {
+      deps.logger.warn({ ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync not queued; the next scheduled sync will catch up');
     });
   });
   return router;
