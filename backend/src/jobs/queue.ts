@@ -25,8 +25,19 @@ export type JobQueue = PgBoss;
 export function createJobQueue(db: Db, options: JobQueueOptions, logger: Logger): JobQueue {
   const adapter = {
     async executeSql(text: string, values?: unknown[]) {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values ?? []));
-      return { rows: result.rows as unknown[] };
+      if (values && values.length > 0) return { rows: (await db.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] };
+      // A parameterless command may be a script with its own BEGIN … COMMIT (pg-boss's
+      // migrations and locked commands; one of two racing installers fails on purpose).
+      // A failure inside it leaves its connection in an aborted transaction: rolled back
+      // on that same connection before it goes back to the pool.
+      return db.connection().execute(async (conn) => {
+        try {
+          return { rows: (await conn.executeQuery(CompiledQuery.raw(text, []))).rows as unknown[] };
+        } catch (err) {
+          await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+          throw err;
+        }
+      });
     },
   };
   const boss = new PgBoss({

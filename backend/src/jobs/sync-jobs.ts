@@ -143,8 +143,8 @@ export function createSyncJobs(deps: {
     (started ??= (async () => {
       await boss.start();
       const queueOptions = { name: '', policy: 'standard' as const, expireInSeconds: settings.jobTimeoutSeconds, retentionMinutes: 24 * 60 };
-      await boss.createQueue(ACCOUNT_SYNC, { ...queueOptions, name: ACCOUNT_SYNC, retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true });
-      await boss.createQueue(TICKET_SYNC, { ...queueOptions, name: TICKET_SYNC, expireInSeconds: 300, retryLimit: 5, retryDelay: 2, retryBackoff: true });
+      await createQueue(boss, { ...queueOptions, name: ACCOUNT_SYNC, retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true });
+      await createQueue(boss, { ...queueOptions, name: TICKET_SYNC, expireInSeconds: 300, retryLimit: 5, retryDelay: 2, retryBackoff: true });
       const workOptions = { batchSize: 1, pollingIntervalSeconds: settings.pollingIntervalSeconds };
       // One worker per slot, each taking one job at a time: a slow account holds only its own slot.
       for (let i = 0; i < settings.concurrency; i++) {
@@ -223,4 +223,20 @@ export function createSyncJobs(deps: {
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     },
   };
+}
+
+/**
+ * Creates a queue unless it exists. Instances starting together create the same queues
+ * at once; PostgreSQL may then pick one of them as a deadlock victim (each attaches a
+ * partition to the job table): that one's statement is rolled back whole, and it tries again.
+ */
+async function createQueue(boss: JobQueue, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boss.createQueue(queue.name, queue);
+    } catch (err) {
+      if (attempt >= 5 || (err as { code?: string }).code !== '40P01') throw err;
+      await sleep(50 * attempt + Math.random() * 100);
+    }
+  }
 }
