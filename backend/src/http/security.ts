@@ -194,15 +194,17 @@ export function rateLimiters(db: Db, settings: RateLimitSettings = {}, agents = 
   // read before authenticating, through the same shared store.
   const failures = new DatabaseRateLimitStore(db, 'auth-failures');
   failures.init({ windowMs } as RateLimitOptions);
-  // Read at most once a second per address per instance: the gate is on every
-  // authenticated request, and a second's lag across instances costs nothing.
-  const recent = new Map<string, { until: number; info: Promise<ClientRateLimitInfo | undefined> }>();
-  const failuresOf = (address: string) => {
-    const hit = recent.get(address);
-    if (hit && hit.until > Date.now()) return hit.info;
-    const info = failures.get(address).catch(() => undefined);
-    if (recent.size >= 10_000) recent.clear();
-    recent.set(address, { until: Date.now() + 1000, info });
+  // The gate is on every authenticated request, and nearly every address has no failures:
+  // "none" is remembered for a second per instance (so an address that starts failing
+  // elsewhere is seen here within a second); an address with failures is read each time.
+  const clean = new Map<string, number>();
+  const failuresOf = async (address: string): Promise<ClientRateLimitInfo | undefined> => {
+    if ((clean.get(address) ?? 0) > Date.now()) return undefined;
+    const info = await failures.get(address).catch(() => undefined);
+    if (!info) {
+      if (clean.size >= 10_000) clean.clear();
+      clean.set(address, Date.now() + 1000);
+    }
     return info;
   };
   const failedAuthGate: RequestHandler = async (req, res, next) => {
@@ -213,11 +215,9 @@ export function rateLimiters(db: Db, settings: RateLimitSettings = {}, agents = 
   const countFailedAuth: ErrorRequestHandler = (err, req, _res, next) => {
     if ((err as { status?: number }).status !== 401) return next(err);
     const address = addressOf(req);
+    clean.delete(address);
     failures.increment(address).then(
-      (info) => {
-        recent.set(address, { until: Date.now() + 1000, info: Promise.resolve(info) });
-        next(err);
-      },
+      () => next(err),
       () => next(err),
     );
   };
