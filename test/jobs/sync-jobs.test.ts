@@ -89,6 +89,37 @@ describe('sync jobs', () => {
     await until('the next tick synced', () => log.length === accountIds.length + 3);
   });
 
+  it('keeps one waiting job per account when the workers fall behind: a later tick adds nothing for an account still queued', { timeout: 60_000 }, async () => {
+    const log: Array<{ instance: string; accountId: number; trigger: string; status: string }> = [];
+    const jobs = createSyncJobs({
+      db: t.db,
+      dbKind: t.kind,
+      logger: silentLogger,
+      settings: { schema, concurrency: 1, pollingIntervalSeconds: 0.5 },
+      sync: {
+        syncAccount: async (accountId, { trigger }) => {
+          await sleep(1200);
+          log.push({ instance: 'a', accountId, trigger, status: 'succeeded' });
+          return result('succeeded');
+        },
+        syncTicket: async () => ({ found: true }),
+      },
+    });
+    started.push(jobs);
+    const [x, y] = [accountIds[10]!, accountIds[11]!];
+    // x's job first, so the one worker takes it.
+    await jobs.enqueueScheduled([x], new Date('2026-03-02T02:00:00Z'), 'tick1');
+    await sleep(50);
+    await jobs.enqueueScheduled([y], new Date('2026-03-02T02:00:00Z'), 'tick1');
+    await sleep(600);
+    // One worker: x is running, y waits. The next tick queues x again (behind its running
+    // job) but not y, which is still waiting from the first tick.
+    await jobs.enqueueScheduled([x, y], new Date('2026-03-02T02:01:00Z'), 'tick2');
+    await until('the queue to drain', () => log.length >= 3, 20_000);
+    await sleep(2000);
+    expect(log.map((l) => `${l.accountId === x ? 'x' : 'y'}:${l.trigger}`).sort()).toEqual(['x:tick1', 'x:tick2', 'y:tick1']);
+  });
+
   it('retries a sync the helpdesk failed, with backoff, and reports the outcome to whoever waits', { timeout: 60_000 }, async () => {
     const log: Array<{ instance: string; accountId: number; trigger: string; status: string }> = [];
     const [first] = accountIds;

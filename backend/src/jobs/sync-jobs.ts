@@ -4,7 +4,10 @@
  * - `sync-account`: one account's sync (SyncService.syncAccount). The schedule's jobs
  *   get an id derived from (account, tick time), so when every instance's cron ticks,
  *   the account still gets one job per schedule period (the others' inserts conflict
- *   and are dropped). A job whose account is still syncing (a slow account, a retry
+ *   and are dropped). The queue's `short` policy keeps at most one *waiting* job per
+ *   account: when the workers fall behind, a tick finding the account's previous job
+ *   still queued adds nothing (no backlog grows), while an account whose job is
+ *   running gets its next one queued behind it. A job whose account is still syncing (a slow account, a retry
  *   of an expired job) finds its advisory lock taken and ends `skipped`: an account
  *   never syncs twice at once. A failed sync (the helpdesk failing) is retried with
  *   exponential backoff; a job still active after its timeout (its instance died) is
@@ -18,7 +21,7 @@
  * once, so only that many hold a pinned lock connection: the pool is never exhausted
  * by idle or queued accounts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/database.js';
@@ -142,9 +145,9 @@ export function createSyncJobs(deps: {
   const start = () =>
     (started ??= (async () => {
       await boss.start();
-      const queueOptions = { name: '', policy: 'standard' as const, expireInSeconds: settings.jobTimeoutSeconds, retentionMinutes: 24 * 60 };
-      await createQueue(boss, { ...queueOptions, name: ACCOUNT_SYNC, retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true });
-      await createQueue(boss, { ...queueOptions, name: TICKET_SYNC, expireInSeconds: 300, retryLimit: 5, retryDelay: 2, retryBackoff: true });
+      const queueOptions = { expireInSeconds: settings.jobTimeoutSeconds, retentionMinutes: 24 * 60 };
+      await createQueue(boss, { ...queueOptions, name: ACCOUNT_SYNC, policy: 'short', retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true });
+      await createQueue(boss, { ...queueOptions, name: TICKET_SYNC, policy: 'standard', expireInSeconds: 300, retryLimit: 5, retryDelay: 2, retryBackoff: true });
       const workOptions = { batchSize: 1, pollingIntervalSeconds: settings.pollingIntervalSeconds };
       // One worker per slot, each taking one job at a time: a slow account holds only its own slot.
       for (let i = 0; i < settings.concurrency; i++) {
@@ -187,7 +190,8 @@ export function createSyncJobs(deps: {
     },
     async enqueueAccountSync(accountId, trigger) {
       await ready();
-      const id = await boss.send(ACCOUNT_SYNC, { accountId, trigger } satisfies AccountJobData, { retryLimit: 0, singletonKey: String(accountId) });
+      // A key of its own: an asked-for sync is never coalesced into a scheduled one (the asker waits for this job).
+      const id = await boss.send(ACCOUNT_SYNC, { accountId, trigger } satisfies AccountJobData, { retryLimit: 0, singletonKey: `${accountId}:${randomUUID()}` });
       if (!id) throw new Error('The sync job was not queued');
       wake();
       return id;
