@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/load/many-accounts.ts [--accounts 300] [--period 60] [--tickets 4] [--no-kill]`
+ * `npx tsx scripts/load/many-accounts.ts [--accounts 300] [--period 120] [--tickets 4] [--no-kill]`
  * (DATABASE_URL required): issue 14's acceptance 1, also run by
  * test/jobs/many-accounts.pg.test.ts.
  *
@@ -124,14 +124,20 @@ async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | und
   }
 }
 
-/** The schedule's ticks: every `period` seconds of the epoch (the backends' `*\/period` cron seconds). */
+/** The schedule's ticks: every `period` seconds of the epoch (the backends' cron steps, which divide a minute or an hour). */
 const nextTick = (after: number, period: number) => new Date(Math.ceil((after + 1) / (period * 1000)) * period * 1000);
 
 export async function runManyAccounts(options: ManyAccountsOptions): Promise<ManyAccountsFigures> {
   const log = options.log ?? (() => undefined);
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is required');
-  if (60 % options.periodSeconds !== 0) throw new Error('--period must divide 60 (a cron seconds step)');
+  const cronExpr =
+    options.periodSeconds < 60 && 60 % options.periodSeconds === 0
+      ? `*/${options.periodSeconds} * * * * *`
+      : options.periodSeconds % 60 === 0 && 60 % (options.periodSeconds / 60) === 0
+        ? `0 */${options.periodSeconds / 60} * * * *`
+        : undefined;
+  if (!cronExpr) throw new Error('--period must divide 60 s, or be whole minutes dividing an hour');
   const schema = `many_${randomBytes(5).toString('hex')}`;
   const jobsSchema = `${schema}_jobs`;
   await admin(base, `create schema ${schema}`);
@@ -174,7 +180,7 @@ export async function runManyAccounts(options: ManyAccountsOptions): Promise<Man
       DATABASE_URL: `${url}&application_name=${name}`,
       DATABASE_POOL_SIZE: '10',
       SYNC_CONCURRENCY: '4',
-      SYNC_CRON: `*/${options.periodSeconds} * * * * *`,
+      SYNC_CRON: cronExpr,
       SYNC_JOB_TIMEOUT_SECONDS: String(Math.max(10, Math.round(options.periodSeconds / 2))),
       SYNC_RETRY_DELAY_SECONDS: '1',
       JOBS_SCHEMA: jobsSchema,
@@ -316,7 +322,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
     options: {
       accounts: { type: 'string', default: '300' },
-      period: { type: 'string', default: '60' },
+      period: { type: 'string', default: '120' },
       tickets: { type: 'string', default: '4' },
       'no-kill': { type: 'boolean', default: false },
     },
