@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
-import type { SyncJobSettings } from './jobs/sync-jobs.js';
+import { ticketWorkers, type SyncJobSettings } from './jobs/sync-jobs.js';
 import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './emulator/types.js';
 
 export class ConfigError extends Error {
@@ -184,11 +184,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  ZENDESK_SUBDOMAIN: required when ZENDESK_URL is not https://{subdomain}.zendesk.com');
   }
 
-  // Each running account sync pins one connection for its lock and needs another for its
-  // queries; half the pool stays for the requests and the queue itself.
-  if (e.DATABASE_URL && e.SYNC_CONCURRENCY > Math.floor(e.DATABASE_POOL_SIZE / 2) - 1) {
+  // Each running sync (SYNC_CONCURRENCY account syncs, half as many ticket syncs) pins a
+  // connection for its lock; 4 stay for their queries, the requests and the queue.
+  const pinned = (c: number) => c + ticketWorkers(c);
+  if (e.DATABASE_URL && pinned(e.SYNC_CONCURRENCY) > e.DATABASE_POOL_SIZE - 4) {
+    let most = 1;
+    while (pinned(most + 1) <= e.DATABASE_POOL_SIZE - 4) most += 1;
     throw new ConfigError(
-      `Invalid configuration:\n  SYNC_CONCURRENCY: at most ${Math.floor(e.DATABASE_POOL_SIZE / 2) - 1} with DATABASE_POOL_SIZE=${e.DATABASE_POOL_SIZE} (each sync holds a connection for its lock)`,
+      `Invalid configuration:\n  SYNC_CONCURRENCY: at most ${most} with DATABASE_POOL_SIZE=${e.DATABASE_POOL_SIZE} (each running sync holds a connection for its lock)`,
     );
   }
 

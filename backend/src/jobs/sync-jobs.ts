@@ -17,9 +17,9 @@
  *   two syncs at most) and run under the ticket's own lock (a second job of a ticket
  *   still syncing is retried a moment later rather than run beside it).
  *
- * Each instance runs at most `concurrency` account syncs and as many ticket syncs at
- * once, so only that many hold a pinned lock connection: the pool is never exhausted
- * by idle or queued accounts.
+ * Each instance runs at most `concurrency` account syncs and half as many ticket syncs
+ * at once, so only that many hold a pinned lock connection: the pool is never
+ * exhausted by idle or queued accounts.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -37,7 +37,7 @@ export const TICKET_SYNC = 'sync-ticket';
 export interface SyncJobSettings {
   /** pg-boss's schema. */
   schema: string;
-  /** Account syncs (and, separately, ticket syncs) one instance runs at once. */
+  /** Account syncs one instance runs at once (and half as many ticket syncs beside them). */
   concurrency: number;
   /** A sync still active after this long is taken to be lost (its instance died) and retried. */
   jobTimeoutSeconds: number;
@@ -97,6 +97,9 @@ export interface SyncJobs {
   readonly instance: string;
 }
 
+/** Ticket syncs one instance runs at once beside `concurrency` account syncs (each holds a lock connection too). */
+export const ticketWorkers = (concurrency: number) => Math.ceil(concurrency / 2);
+
 /** A UUID-shaped id that every instance derives alike from `name`. */
 function stableId(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');
@@ -150,10 +153,8 @@ export function createSyncJobs(deps: {
       await createQueue(boss, { ...queueOptions, name: TICKET_SYNC, policy: 'standard', expireInSeconds: 300, retryLimit: 5, retryDelay: 2, retryBackoff: true });
       const workOptions = { batchSize: 1, pollingIntervalSeconds: settings.pollingIntervalSeconds };
       // One worker per slot, each taking one job at a time: a slow account holds only its own slot.
-      for (let i = 0; i < settings.concurrency; i++) {
-        workerIds.push(await boss.work<AccountJobData>(ACCOUNT_SYNC, workOptions, accountJob));
-        workerIds.push(await boss.work<TicketJobData>(TICKET_SYNC, workOptions, ticketJob));
-      }
+      for (let i = 0; i < settings.concurrency; i++) workerIds.push(await boss.work<AccountJobData>(ACCOUNT_SYNC, workOptions, accountJob));
+      for (let i = 0; i < ticketWorkers(settings.concurrency); i++) workerIds.push(await boss.work<TicketJobData>(TICKET_SYNC, workOptions, ticketJob));
     })());
 
   /** Wakes this instance's idle workers: a job queued here starts at once instead of at the next poll. */
