@@ -2,6 +2,8 @@
  * The app's pages. With `signedUrls: true` the helpdesk POSTs each location's first
  * load with a signed `token`; the page is answered only after that token is verified,
  * with a fresh session injected as `<meta name="pulse-session">` for the app to read.
+ * Page loads count against the rate limits of the user the verified token names
+ * (`verifiedLimits`, http/security.ts), never against the address they come from.
  * Static assets are served from the built `dist/app/`. In demo mode `/` is the
  * standalone preview (a fake ticket view hosting both locations).
  *
