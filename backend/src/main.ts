@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { startRuntime } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './shared/logger.js';
+import type { AccountJobOutput } from './jobs/sync-jobs.js';
 import { createAccountSyncScheduler } from './sync/all-accounts.js';
 
 async function main() {
@@ -35,16 +36,12 @@ async function main() {
     // The preview opens on data: the demo account's first sync finishes before listening.
     const first = await jobs.enqueueAccountSync(accountId, 'start');
     const outcome = await jobs.waitForAccountSync(first);
-    if (outcome.state !== 'completed') logger.error({ output: outcome.output }, 'first sync failed');
+    if (outcome.state !== 'completed' || (outcome.output as AccountJobOutput).status === 'failed') logger.error({ output: outcome.output }, 'first sync failed');
   }
   const task = cron.schedule(config.syncCron, (ctx) => void scheduler.tick('cron', ctx.date).catch((err) => logger.error({ err: String(err) }, 'cron tick failed')));
-  if (!config.demoMode) {
-    // The start-up tick counts as the current period's (the last scheduled tick's time),
-    // so instances starting together, or one restarting, queue no extra sync.
-    const [next, after] = task.getNextRuns(2);
-    const lastTick = next && after ? new Date(next.getTime() - (after.getTime() - next.getTime())) : new Date();
-    await scheduler.tick('start', lastTick);
-  }
+  // A (re)started instance syncs every account now. Instances starting together add
+  // nothing for an account whose start-up job is still waiting (one waiting job each).
+  if (!config.demoMode) await scheduler.tick('start', new Date());
 
   const app = createApp({ config, db: runtime.db, logger, sync, jobs, bus: runtime.bus, verifier: runtime.verifier, accountId });
   const server = app.listen(config.port, () => {

@@ -127,13 +127,14 @@ describe('sync jobs', () => {
     await a.enqueueScheduled([first!], new Date('2026-03-02T01:00:00Z'), 'cron');
     await until('the retry', () => log.length === 2);
     expect(log.map((l) => l.status)).toEqual(['failed', 'succeeded']);
-    // A manual sync is not retried: the one who asked sees the failure at once.
+    // A manual sync is not retried: the one who asked gets the failed run at once.
     const b = instance('b', log, { fail: () => true });
     await a.stop();
     const id = await b.enqueueAccountSync(first!, 'api');
     const finished = await b.waitForAccountSync(id);
-    expect(finished.state).toBe('failed');
-    expect(JSON.stringify(finished.output)).toContain('503 Service Unavailable');
+    expect(finished.state).toBe('completed');
+    expect(finished.output).toMatchObject({ status: 'failed', error: 'helpdesk: 503 Service Unavailable', instance: b.instance });
+    expect(log.filter((l) => l.trigger === 'api')).toHaveLength(1);
   });
 
   it('never runs one account twice at once: a job of an account still syncing ends skipped', { timeout: 60_000 }, async () => {

@@ -67,6 +67,7 @@ async function main(): Promise<number> {
     await runtime.jobs.start();
     const jobId = await runtime.jobs.enqueueAccountSync(runtime.accountId, 'cli');
     const outcome = await runtime.jobs.waitForAccountSync(jobId, { onProgress: (p) => progress!.update(p) });
+    // A failed run is the job's output (asked-for syncs are not retried); a failed job is a crash.
     if (outcome.state !== 'completed') throw new Error((outcome.output as { message?: string } | null)?.message ?? `the sync job ended ${outcome.state}`);
     result = outcome.output as AccountJobOutput;
   } catch (err) {

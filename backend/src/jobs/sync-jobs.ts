@@ -65,6 +65,8 @@ export const DEFAULT_SYNC_JOB_SETTINGS: SyncJobSettings = {
 interface AccountJobData {
   accountId: number;
   trigger: string;
+  /** Scheduled syncs are retried when they fail; asked-for ones report the failed run to the asker. */
+  retried?: boolean;
 }
 interface TicketJobData {
   accountId: number;
@@ -84,7 +86,7 @@ export interface SyncJobs {
   start(): Promise<void>;
   /** The schedule's jobs for the tick at `tickAt`: one per account, however many instances call this. */
   enqueueScheduled(accountIds: number[], tickAt: Date, trigger: string): Promise<void>;
-  /** A sync asked for now (CLI, API, first sync after credentials); not retried: the asker sees the failure. */
+  /** A sync asked for now (CLI, API, first sync after credentials); not retried: its output is the run, failed or not. */
   enqueueAccountSync(accountId: number, trigger: string): Promise<string>;
   /** The webhook's ticket sync; null when a job of that ticket is already waiting (the burst is coalesced). */
   enqueueTicketSync(accountId: number, ticketId: number): Promise<string | null>;
@@ -125,24 +127,42 @@ export function createSyncJobs(deps: {
   let started: Promise<void> | undefined;
   let stopped = false;
 
+  /**
+   * Wakes this instance's workers: a job queued here starts at once instead of at the
+   * next poll, and a worker that just finished a job asks for the next one at once
+   * (pg-boss otherwise waits out the polling interval after every job), while idle
+   * workers keep polling at the interval.
+   */
+  const wake = () => {
+    for (const id of workerIds) boss.notifyWorker(id);
+  };
+
   const accountJob = async ([job]: PgBoss.Job<AccountJobData>[]): Promise<AccountJobOutput> => {
-    const { accountId, trigger } = job!.data;
+    const { accountId, trigger, retried } = job!.data;
     const onProgress = progressListeners.get(job!.id);
-    const result = await deps.sync.syncAccount(accountId, { trigger, ...(onProgress ? { onProgress } : {}) });
-    if (result.status !== 'skipped') {
-      logger.info({ accountId, trigger, status: result.status, counts: result.counts, refreshedTickets: result.refreshedTickets, error: result.error }, 'sync finished');
+    try {
+      const result = await deps.sync.syncAccount(accountId, { trigger, ...(onProgress ? { onProgress } : {}) });
+      if (result.status !== 'skipped') {
+        logger.info({ accountId, trigger, status: result.status, counts: result.counts, refreshedTickets: result.refreshedTickets, error: result.error }, 'sync finished');
+      }
+      // Thrown, so the queue retries it (with backoff); the run is already recorded as failed.
+      if (result.status === 'failed' && retried) throw new Error(result.error ?? 'sync failed');
+      return { ...result, instance };
+    } finally {
+      wake();
     }
-    // Thrown, so the queue retries it (with backoff); the run is already recorded as failed.
-    if (result.status === 'failed') throw new Error(result.error ?? 'sync failed');
-    return { ...result, instance };
   };
 
   const ticketJob = async ([job]: PgBoss.Job<TicketJobData>[]) => {
     const { accountId, ticketId } = job!.data;
-    const outcome = await withSyncLock(deps.db, deps.dbKind, `ticket:${accountId}:${ticketId}`, () => deps.sync.syncTicket(accountId, ticketId));
-    // Another job of this ticket is running: this one is retried after it rather than beside it.
-    if (!outcome.acquired) throw new Error(`ticket ${ticketId} is syncing already`);
-    return { ...outcome.value, instance };
+    try {
+      const outcome = await withSyncLock(deps.db, deps.dbKind, `ticket:${accountId}:${ticketId}`, () => deps.sync.syncTicket(accountId, ticketId));
+      // Another job of this ticket is running: this one is retried after it rather than beside it.
+      if (!outcome.acquired) throw new Error(`ticket ${ticketId} is syncing already`);
+      return { ...outcome.value, instance };
+    } finally {
+      wake();
+    }
   };
 
   const start = () =>
@@ -156,11 +176,6 @@ export function createSyncJobs(deps: {
       for (let i = 0; i < settings.concurrency; i++) workerIds.push(await boss.work<AccountJobData>(ACCOUNT_SYNC, workOptions, accountJob));
       for (let i = 0; i < ticketWorkers(settings.concurrency); i++) workerIds.push(await boss.work<TicketJobData>(TICKET_SYNC, workOptions, ticketJob));
     })());
-
-  /** Wakes this instance's idle workers: a job queued here starts at once instead of at the next poll. */
-  const wake = () => {
-    for (const id of workerIds) boss.notifyWorker(id);
-  };
 
   const ready = async () => {
     if (stopped) throw new Error('The job queue is stopped');
@@ -182,7 +197,7 @@ export function createSyncJobs(deps: {
       const jobs = accountIds.map((accountId) => ({
         id: stableId(`${settings.schema}:${ACCOUNT_SYNC}:${accountId}:${tick}`),
         name: ACCOUNT_SYNC,
-        data: { accountId, trigger } satisfies AccountJobData,
+        data: { accountId, trigger, retried: true } satisfies AccountJobData,
         singletonKey: String(accountId),
       }));
       // One statement; the ids another instance inserted for this tick are skipped (ON CONFLICT DO NOTHING).
