@@ -19,7 +19,8 @@ import { HelpdeskClient } from './helpdesk/client.js';
 import type { UnknownValueCounts } from './helpdesk/known-values.js';
 import { settingsFor } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
-import { SyncService, type SyncDeps } from './sync/service.js';
+import { createSyncJobs, type SyncJobs } from './jobs/sync-jobs.js';
+import { SyncService } from './sync/service.js';
 
 export interface Runtime {
   config: Config;
@@ -27,6 +28,8 @@ export interface Runtime {
   logger: Logger;
   accountId: number;
   sync: SyncService;
+  /** The sync jobs (not started: main.ts and the CLI start its workers). */
+  jobs: SyncJobs;
   bus: LiveBus;
   verifier: HelpdeskTokenVerifier;
   helpdeskUrl: string;
@@ -109,6 +112,22 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
   });
 
+  const learnWebhook = async (accountId: number) => {
+    const acc = await findAccountById(db, accountId);
+    if (!acc) throw new Error(`Unknown account ${accountId}`);
+    if (!cipher) throw new Error('ENCRYPTION_KEY is not set: webhook secrets cannot be stored');
+    return learnAccountWebhook({ db, cipher, logger }, acc, clientFor(acc));
+  };
+  const jobs = createSyncJobs({
+    db,
+    sync,
+    dbKind: config.database.kind,
+    logger,
+    settings: config.jobs,
+    // Tenants' webhooks only: the environment's account is verified with WEBHOOK_SECRET.
+    ...(cipher ? { beforeAccountSync: async (id: number) => (id === account.id ? undefined : learnWebhook(id)) } : {}),
+  });
+
   // The app's public key verifies signed-URL tokens: configured, or fetched from the
   // helpdesk. The key belongs to the app (one per app id, whichever account serves it),
   // so it is fetched with the configured account's credentials, once, and also verifies
@@ -133,12 +152,6 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
 
-  const learnWebhook = async (accountId: number) => {
-    const acc = await findAccountById(db, accountId);
-    if (!acc) throw new Error(`Unknown account ${accountId}`);
-    if (!cipher) throw new Error('ENCRYPTION_KEY is not set: webhook secrets cannot be stored');
-    return learnAccountWebhook({ db, cipher, logger }, acc, clientFor(acc));
-  };
 
   return {
     config,
@@ -147,10 +160,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     accountId: account.id,
     learnWebhook,
     sync,
+    jobs,
     bus,
     verifier,
     helpdeskUrl: helpdeskUrl!,
     async close() {
+      await jobs.stop();
       await notifier?.flush();
       await bus.close();
       await stopEmulator?.();

@@ -1,9 +1,9 @@
 /**
- * Issue 11 part c, the learning side (accounts/webhook-secret.ts, sync/all-accounts.ts):
+ * Issue 11 part c, the learning side (accounts/webhook-secret.ts, jobs/sync-jobs.ts):
  * which webhook counts as the install's, what is stored (encrypted) and replaced on a
  * reinstall, what stays when the webhook is gone, that no secret reaches a log line,
- * and that the cron re-learns tenants' secrets before their syncs without letting a
- * failure stop the sync.
+ * and that account sync jobs re-learn tenants' secrets before their syncs without
+ * letting a failure stop the sync.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCredentialCipher } from '../../backend/src/accounts/credentials.js';
@@ -11,7 +11,9 @@ import { ensureAccount, findAccountById, storeCredentialsCiphertext } from '../.
 import { learnAccountWebhook, webhookSecretFor, type WebhookApi } from '../../backend/src/accounts/webhook-secret.js';
 import type { HelpdeskWebhook } from '../../backend/src/helpdesk/admin-schemas.js';
 import { PULSE_WEBHOOK_NAME, TICKET_EVENT_SUBSCRIPTIONS } from '../../backend/src/live/helpdesk-webhook.js';
-import { createAccountSyncRunner } from '../../backend/src/sync/all-accounts.js';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
+import { createAccountSyncScheduler } from '../../backend/src/sync/all-accounts.js';
+import { jobsSchemaFor } from '../support/server.js';
 import { capturingLogger, ENCRYPTION_KEY } from '../security/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -98,27 +100,46 @@ describe('learnAccountWebhook', () => {
   });
 });
 
-describe('the cron runner re-learns tenants\' webhooks before their syncs', () => {
-  it('for registered tenants with credentials only; a failure to learn is logged and the sync still runs', async () => {
+describe('account sync jobs re-learn tenants\' webhooks before their syncs', () => {
+  it('for registered tenants only; a failure to learn is logged and the sync still runs', async () => {
     const home = await ensureAccount(t.db, 'acme', 'https://acme.zendesk.com');
     await storeCredentialsCiphertext(t.db, accountId, cipher.encrypt(accountId, { kind: 'token', email: 'a@newco.test', token: 'newco-token' }));
     await ensureAccount(t.db, 'nocreds', 'https://nocreds.zendesk.com');
     const learned: number[] = [];
     const synced: number[] = [];
-    const runner = createAccountSyncRunner({
+    const jobs = createSyncJobs({
       db: t.db,
+      dbKind: t.kind,
       logger: log.logger,
-      homeAccountId: home.id,
-      sync: { syncAccount: async (id) => (synced.push(id), { status: 'succeeded', counts: {}, written: {}, refreshedTickets: 0 }) },
-      learnWebhook: async (id) => {
+      settings: { schema: await jobsSchemaFor(t.db), concurrency: 1, pollingIntervalSeconds: 0.5 },
+      sync: {
+        syncAccount: async (id) => (synced.push(id), { status: 'succeeded', counts: {}, written: {}, refreshedTickets: 0 }),
+        syncTicket: async () => ({ found: true }),
+      },
+      // As bootstrap wires it: the environment's account is verified with WEBHOOK_SECRET, tenants learn theirs.
+      beforeAccountSync: async (id) => {
+        if (id === home.id) return;
         learned.push(id);
         throw new Error('GET /api/v2/webhooks: 403 Forbidden');
       },
     });
-    const results = await runner.tick('cron');
-    expect(learned).toEqual([accountId]);
-    expect(synced.sort()).toEqual([home.id, accountId].sort());
-    expect(results.get(accountId)).toMatchObject({ status: 'succeeded' });
+    await jobs.start();
+    try {
+      // The cron tick queues every account with credentials (and the home account).
+      const due = await createAccountSyncScheduler({ db: t.db, jobs, homeAccountId: home.id }).tick('cron', new Date());
+      expect([...due].sort()).toEqual([home.id, accountId].sort());
+      for (const id of due) {
+        const outcome = await jobs.waitForAccountSync(await jobs.enqueueAccountSync(id, 'test'));
+        expect(outcome.state).toBe('completed');
+        expect(outcome.output).toMatchObject({ status: 'succeeded' });
+      }
+    } finally {
+      await jobs.stop();
+    }
+    expect(learned.length).toBeGreaterThan(0);
+    expect(new Set(learned)).toEqual(new Set([accountId]));
+    expect(synced).toContain(home.id);
+    expect(synced).toContain(accountId);
     expect(log.lines.join('\n')).toContain('could not learn the helpdesk webhook');
   });
 });

@@ -317,6 +317,14 @@ export interface Database {
   sync_runs: SyncRunsTable;
   ticket_facts: TicketFactsTable;
   ticket_fact_events: TicketFactEventsTable;
+  rate_limit_hits: RateLimitHitsTable;
+}
+
+/** Shared rate-limit counters (http/rate-limit-store.ts). */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  reset_at: Date | string;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -7,7 +7,8 @@
  * is verified with that webhook's signing secret and nothing else; any other webhook
  * is the environment's account's, verified with WEBHOOK_SECRET. So an unknown webhook,
  * or one account's webhook signed with another's secret, is a 401.
- * Accepted calls answer 202 at once; the ticket is synced right behind.
+ * Accepted calls answer 202 at once; the ticket's sync is queued as a job
+ * (jobs/sync-jobs.ts: a burst of calls for one ticket is coalesced).
  * Every ticket event type is accepted the same way, CSAT ones included (a survey
  * response submitted: `zen:event-type:ticket.csat_received`): the ticket's sync reads
  * its survey responses too (sync/survey-stream.ts).
@@ -48,7 +49,7 @@ export function webhookRoutes(deps: {
   accountId: number;
   /** A registered account's webhook: its account and signing secret, by webhook id. */
   secretForWebhook?(webhookId: string): Promise<{ accountId: number; secret: string } | undefined>;
-  syncTicket(accountId: number, ticketId: number): Promise<unknown>;
+  queueTicketSync(accountId: number, ticketId: number): Promise<unknown>;
   logger: Logger;
 }): Router {
   const router = Router();
@@ -73,8 +74,8 @@ export function webhookRoutes(deps: {
     }
     const ticketId = parseOrThrow(webhookBody, parsed, 'body') as number;
     res.status(202).json({ accepted: true, ticketId });
-    deps.syncTicket(signer.accountId, ticketId).catch((err) => {
-      deps.logger.warn({ accountId: signer.accountId, ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync failed; the next scheduled sync will catch up');
+    deps.queueTicketSync(signer.accountId, ticketId).catch((err) => {
+      deps.logger.warn({ accountId: signer.accountId, ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync not queued; the next scheduled sync will catch up');
     });
   });
   return router;
