@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../backend/src/db/migrate.js';
+import { migrations } from '../../backend/src/db/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 describe('database', () => {
@@ -36,6 +37,11 @@ describe('database', () => {
     for (const table of tables.filter((n) => n !== 'accounts' && n !== 'rate_limit_hits')) {
       expect(await primaryKey(table), table).toContain('account_id');
     }
+  });
+
+  it('lists the migrations in the order kysely runs them (by name), as the crash test reads them', () => {
+    const names = Object.keys(migrations);
+    expect(names).toEqual([...names].sort());
   });
 
   it('is idempotent: migrating again does nothing', async () => {
