@@ -68,8 +68,7 @@ export interface ManyAccountsFigures {
     killedAfterSeconds: number;
     completedBeforeKill: number;
     activeAtKill: number;
-    /** jobs taken before the kill and unfinished at it (both instances'), and how many of them were retried */
-    inFlightAtKill: number;
+    /** the period's jobs retried after their timeout (those A held when it died) */
     retriedAfterKill: number;
     accountsSyncedAfter: number;
     lastFinishedAfterSeconds: number;
@@ -290,14 +289,13 @@ export async function runManyAccounts(options: ManyAccountsOptions): Promise<Man
         await sleep(500);
         state = await runsSince(tick2, new Date(8.64e15));
       }
-      // In flight at the kill: taken before it and not finished by then (A's among them were failed on expiry and retried).
-      const { rows: flight } = await sql<{ n: number; retried: number }>`
-        select count(*)::int as n, count(*) filter (where retry_count > 0)::int as retried from ${sql.table(`${jobsSchema}.job`)}
-        where name = 'sync-account' and started_on <= ${new Date(killedAt)} and (completed_on is null or completed_on > ${new Date(killedAt)})`.execute(db);
+      // The period's jobs A held when it died: failed once their timeout passed, then retried (by B).
+      const { rows: retried } = await sql<{ n: number }>`
+        select count(*)::int as n from ${sql.table(`${jobsSchema}.job`)}
+        where name = 'sync-account' and created_on >= ${new Date(tick2.getTime() - 1000)} and retry_count > 0`.execute(db);
       kill = {
         tickAt: tick2,
-        inFlightAtKill: flight[0]!.n,
-        retriedAfterKill: flight[0]!.retried,
+        retriedAfterKill: retried[0]!.n,
         killedAfterSeconds: (killedAt - tick2.getTime()) / 1000,
         completedBeforeKill: atKill.done,
         activeAtKill: atKill.active,
@@ -308,7 +306,7 @@ export async function runManyAccounts(options: ManyAccountsOptions): Promise<Man
       log(
         `many-accounts: after the kill, ${kill.accountsSyncedAfter}/${options.accounts} accounts had a run started in period 2 or later and succeeded; ` +
           `the last finished ${kill.lastFinishedAfterSeconds.toFixed(1)} s after the period-2 tick (${(kill.lastFinishedAfterSeconds / options.periodSeconds).toFixed(2)} periods); ` +
-          `jobs completed since the kill by instance ${JSON.stringify(kill.jobsByInstanceAfterKill)}; ${kill.inFlightAtKill} jobs were in flight at the kill, ${kill.retriedAfterKill} of them retried`,
+          `jobs completed since the kill by instance ${JSON.stringify(kill.jobsByInstanceAfterKill)}; ${kill.retriedAfterKill} of the period's jobs retried after their timeout (A's, lost with it)`,
       );
     }
     sampling = false;
