@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { targetsSchema, type Targets } from '../../contract/settings.js';
 import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './emulator/types.js';
 
 export class ConfigError extends Error {
@@ -33,22 +34,6 @@ const intList = z
     return ids;
   });
 
-/** Targets an admin may set; keys are the KPI names of the contract. */
-export const targetsSchema = z
-  .object({
-    firstResponseMinutes: z.number().positive(),
-    firstResponseBusinessMinutes: z.number().positive(),
-    firstResolutionMinutes: z.number().positive(),
-    fullResolutionMinutes: z.number().positive(),
-    fullResolutionBusinessMinutes: z.number().positive(),
-    csat: z.number().min(0).max(1),
-    fcr: z.number().min(0).max(1),
-    nps: z.number().min(-100).max(100),
-    ces: z.number().min(1).max(7),
-  })
-  .partial()
-  .strict();
-export type Targets = z.infer<typeof targetsSchema>;
 
 const jsonTargets = z.string().transform((v, ctx) => {
   let parsed: unknown;

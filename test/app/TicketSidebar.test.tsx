@@ -133,7 +133,7 @@ describe('TicketSidebar data', () => {
   test('the clock reads the creation time from the helpdesk when the backend has none', async () => {
     const createdAt = new Date(Date.now() - 20 * 60_000).toISOString();
     renderApp(<TicketSidebar />, {
-      fetch: fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': ticketKpis({ status: 'new', firstResponseMinutes: null }) })).fetch,
+      fetch: fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': ticketKpis({ status: 'new', firstResponseMinutes: null, createdAt: undefined }) })).fetch,
       clientOptions: { ticket: { id: 42, status: 'new', createdAt }, user: { id: 10 } },
     });
     const clock = await screen.findByTestId('waiting-clock');

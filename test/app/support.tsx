@@ -1,7 +1,7 @@
 /** Test support for the app: KPI fixtures, a fake fetch that routes by method and path, render helpers. */
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { AgentKpis, Kpis, Session, TicketKpis } from '../../app/src/api/types';
+import type { AgentKpis, Kpis, Session, TicketKpis } from '../../contract/index.js';
 import { AppShell } from '../../app/src/components/AppShell';
 import type { SidebarPrefetch } from '../../app/src/features/prefetch';
 import type { Locale } from '../../app/src/i18n';
@@ -26,8 +26,8 @@ export function kpis(overrides: Partial<Kpis> = {}): Kpis {
     fullResolutionBusinessMinutes: stat(600),
     fcr: { eligible: 10, oneTouch: 6, zeroTouch: 1, rate: 0.6, target: 0.7, met: false },
     csat: { good: 8, bad: 2, offered: 12, score: 0.8, low: 0.49, high: 0.94, responseRate: 0.83, target: 0.8, met: true },
-    nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null },
-    ces: { responses: 0, mean: null, agreeRate: null },
+    nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 0 },
+    ces: { responses: 0, mean: null, agreeRate: null, rejected: 0 },
     reopens: 1,
     publicReplies: 20,
     ...overrides,
@@ -58,11 +58,14 @@ export function ticketKpis(overrides: Partial<TicketKpis> = {}): TicketKpis {
     ticketId: 42,
     status: 'solved',
     assigneeId: 10,
+    createdAt: '2026-11-01T08:00:00.000Z',
     firstResponseMinutes: 45,
     firstResponseBusinessMinutes: 30,
     firstResponder: 10,
     firstResolutionMinutes: 125,
+    firstResolutionBusinessMinutes: 125,
     fullResolutionMinutes: 125,
+    fullResolutionBusinessMinutes: 125,
     publicReplies: 1,
     reopens: 0,
     oneTouch: true,

@@ -11,7 +11,7 @@ import type {
   TicketKpis,
   TimeWindow,
   TrendResponse,
-} from './types';
+} from '../../../contract/index.js';
 
 type Query = Record<string, string | number | null | undefined>;
 

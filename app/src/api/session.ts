@@ -1,4 +1,4 @@
-import type { Session } from './types';
+import type { Session } from '../../../contract/index.js';
 import { ApiError, errorFromResponse } from './errors';
 
 /** Renew this long before expiry, so a slow refresh never leaves a call without a token. */

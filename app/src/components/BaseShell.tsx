@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Session } from '../api/types';
+import type { Session } from '../../../contract/index.js';
 import type { SidebarPrefetch } from '../features/prefetch';
 import { SessionProvider } from '../features/session';
 import { I18nProvider, type Locale } from '../i18n';

@@ -1,5 +1,5 @@
 import styled from 'styled-components';
-import type { Csat, Kpis } from '../api/types';
+import type { Csat, Kpis } from '../../../contract/index.js';
 import { kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
 import { useI18n } from '../i18n';
 import { DurationText, TargetBadge, formatKpi } from './figures';

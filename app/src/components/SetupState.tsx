@@ -9,7 +9,7 @@
 import { useContext, useEffect, useRef, useState, type ComponentProps } from 'react';
 import styled from 'styled-components';
 import { Dots } from '@zendeskgarden/react-loaders';
-import type { AccountStatus } from '../api/types';
+import type { AccountStatus } from '../../../contract/index.js';
 import { usePulse } from '../features/session';
 import { useI18n } from '../i18n';
 import { SETUP_POLL_MS, SetupContext } from './SetupGate';

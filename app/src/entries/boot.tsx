@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { readSessionFromPage } from '../api/session';
-import type { Session } from '../api/types';
+import type { Session } from '../../../contract/index.js';
 import { BaseShell } from '../components/BaseShell';
 import type { SidebarPrefetch } from '../features/prefetch';
 import { localeParam, normalizeLocale, type Locale } from '../i18n';

@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { apiErrorFromBody } from '../api/errors';
-import type { AccountStatus, Session } from '../api/types';
+import type { AccountStatus, Session } from '../../../contract/index.js';
 import type { PulseApi } from '../api/PulseApi';
 import { HelpdeskRequestError } from '../zaf/requestError';
 import type { HelpdeskClient } from '../zaf/types';

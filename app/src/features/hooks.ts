@@ -1,7 +1,7 @@
 /** Feature hooks: what each view loads, on top of the one API client. */
 import { useEffect, useMemo } from 'react';
 import { ApiError } from '../api/errors';
-import type { AgentKpis, Health, Kpis, TicketKpis, TimeWindow } from '../api/types';
+import type { AgentKpis, Health, Kpis, TicketKpis, TimeWindow } from '../../../contract/index.js';
 import type { KpiFilter } from '../api/PulseApi';
 import { loadTicketKpis } from './prefetch';
 import { usePulse } from './session';

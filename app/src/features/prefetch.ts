@@ -11,7 +11,7 @@
  */
 import { ApiError } from '../api/errors';
 import { PulseApi } from '../api/PulseApi';
-import type { Health, Session, TicketKpis } from '../api/types';
+import type { Health, Session, TicketKpis } from '../../../contract/index.js';
 import type { HelpdeskClient, HelpdeskTicket } from '../zaf/types';
 
 /** A load already under way, which one view takes over once instead of loading again. */

@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { PulseApi } from '../api/PulseApi';
 import { SessionKeeper } from '../api/session';
-import type { Session } from '../api/types';
+import type { Session } from '../../../contract/index.js';
 import type { SidebarPrefetch } from './prefetch';
 
 export interface PulseContextValue {

@@ -1,16 +1,10 @@
 /**
- * The install's non-secret parameters (manifest `parameters`) → `PUT /api/v1/settings`.
+ * The install's non-secret parameters (manifest `parameters`) → `PUT /api/v1/settings`,
+ * validated with the contract's own update schema (the one the backend checks with).
  * Secure parameters never reach the browser (ZAF keeps them server-side), so they are not
- * read here. Only admins send; the backend validates and answers the stored settings.
+ * read here. Only admins send; the backend validates again and answers the stored settings.
  */
-export interface SettingsBody {
-  targets?: Record<string, number>;
-  teamLeadIds?: number[];
-  npsFieldId?: number | null;
-  cesFieldId?: number | null;
-  cesScale?: 5 | 7;
-  groupSchedules?: Record<string, number>;
-}
+import { settingsUpdateSchema, type SettingsUpdateInput } from '../../../contract/settings.js';
 
 export class SettingsParseError extends Error {
   constructor(readonly parameter: string, message: string) {
@@ -18,62 +12,41 @@ export class SettingsParseError extends Error {
   }
 }
 
+const SETTING_KEYS = Object.keys(settingsUpdateSchema.shape) as Array<keyof SettingsUpdateInput>;
+/** Parameters the helpdesk stores as text but the contract takes as JSON objects. */
+const JSON_PARAMETERS = new Set<string>(['targets', 'groupSchedules']);
+
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function jsonObject(name: string, value: unknown): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+function jsonObject(name: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
   try {
-    const parsed: unknown = JSON.parse(String(value));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
   } catch {
     // fall through
   }
   throw new SettingsParseError(name, `${name} must be a JSON object`);
 }
 
-function optionalId(name: string, value: unknown): number | null {
-  if (blank(value)) return null;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new SettingsParseError(name, `${name} must be a positive whole number`);
-  return n;
-}
-
-/** Parses ZAF `metadata().settings` into the settings body; throws naming the bad parameter. */
-export function settingsFromParameters(settings: Record<string, unknown>): SettingsBody {
-  const body: SettingsBody = {};
-  if (!blank(settings.targets)) {
-    const targets = jsonObject('targets', settings.targets);
-    body.targets = {};
-    for (const [key, value] of Object.entries(targets)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new SettingsParseError('targets', `targets.${key} must be a number`);
-      body.targets[key] = value;
-    }
+/**
+ * Parses ZAF `metadata().settings` into the settings update; throws naming the bad
+ * parameter. Blank parameters are left out, except the survey field ids, where blank
+ * means "none".
+ */
+export function settingsFromParameters(settings: Record<string, unknown>): SettingsUpdateInput {
+  const input: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    if (!(key in settings)) continue;
+    const value = settings[key];
+    if (key === 'npsFieldId' || key === 'cesFieldId') input[key] = blank(value) ? null : value;
+    else if (!blank(value)) input[key] = JSON_PARAMETERS.has(key) ? jsonObject(key, value) : value;
   }
-  if (!blank(settings.teamLeadIds)) {
-    body.teamLeadIds = String(settings.teamLeadIds)
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((id) => {
-        const n = Number(id);
-        if (!Number.isInteger(n) || n <= 0) throw new SettingsParseError('teamLeadIds', `teamLeadIds: "${id}" is not a user id`);
-        return n;
-      });
+  const result = settingsUpdateSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const parameter = String(issue.path[0] ?? 'settings');
+    throw new SettingsParseError(parameter, `${issue.path.map(String).join('.')} ${issue.message}`);
   }
-  if ('npsFieldId' in settings) body.npsFieldId = optionalId('npsFieldId', settings.npsFieldId);
-  if ('cesFieldId' in settings) body.cesFieldId = optionalId('cesFieldId', settings.cesFieldId);
-  if (!blank(settings.cesScale)) {
-    const scale = Number(settings.cesScale);
-    if (scale !== 5 && scale !== 7) throw new SettingsParseError('cesScale', 'cesScale must be 5 or 7');
-    body.cesScale = scale;
-  }
-  if (!blank(settings.groupSchedules)) {
-    const map = jsonObject('groupSchedules', settings.groupSchedules);
-    body.groupSchedules = {};
-    for (const [group, schedule] of Object.entries(map)) {
-      const n = Number(schedule);
-      if (!Number.isInteger(n) || n <= 0) throw new SettingsParseError('groupSchedules', `groupSchedules.${group} must be a schedule id`);
-      body.groupSchedules[group] = n;
-    }
-  }
-  return body;
+  return result.data;
 }

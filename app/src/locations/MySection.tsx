@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
-import type { Kpis } from '../api/types';
+import type { Kpis } from '../../../contract/index.js';
 import { Muted, formatKpi } from '../components/figures';
 import { KpiValue } from '../components/KpiValue';
 import { ErrorState, LoadingState } from '../components/StateViews';

@@ -9,7 +9,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Input, Select } from '@zendeskgarden/react-forms';
 import { Alert, Notification } from '@zendeskgarden/react-notifications';
 import { Table } from '@zendeskgarden/react-tables';
-import type { DrillMetric, Kpis, TicketKpis, TimeWindow } from '../api/types';
+import type { DrillMetric, Kpis, TicketKpis, TimeWindow } from '../../../contract/index.js';
 import type { KpiFilter } from '../api/PulseApi';
 import { CsatBadge, DurationText, TargetBadge, formatKpi } from '../components/figures';
 import { CsatScore } from '../components/KpiValue';

@@ -10,7 +10,7 @@
  * styled tables: MySection.tsx) is loaded and joins once that has been painted.
  */
 import { lazy, Suspense } from 'react';
-import type { TicketKpis } from '../api/types';
+import type { TicketKpis } from '../../../contract/index.js';
 import { CsatBadge, DurationText, Muted, TargetBadge } from '../components/figures';
 import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
 import { SetupGate } from '../components/SetupGate';

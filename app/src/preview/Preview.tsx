@@ -10,7 +10,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Select } from '@zendeskgarden/react-forms';
 import { PulseApi } from '../api/PulseApi';
 import { requestDemoSession } from '../api/session';
-import type { DemoDirectory, Session } from '../api/types';
+import type { DemoDirectory, Session } from '../../../contract/index.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
 import { SessionProvider } from '../features/session';
@@ -104,7 +104,7 @@ function PreviewPage({ locale, onLocale, fetchImpl }: { locale: Locale; onLocale
   const client = useMemo(
     () =>
       createStandInClient({
-        ticket: ticket ? { id: ticket.id, subject: ticket.subject, status: ticket.status } : null,
+        ticket: ticket ? { id: ticket.id, subject: ticket.subject ?? undefined, status: ticket.status } : null,
         user: user ? { id: user.id, name: user.name, role: user.role, locale } : null,
         onOpenTicket: (id) => {
           setTicketId(id);

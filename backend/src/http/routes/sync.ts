@@ -1,5 +1,6 @@
 /** `POST /api/v1/sync` (admins: start a sync now) and `GET /api/v1/sync/status`. */
 import { Router } from 'express';
+import type { SyncStarted } from '../../../../contract/system.js';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SyncService } from '../../sync/service.js';
@@ -25,7 +26,7 @@ export function syncRoutes(deps: { db: Db; sync: SyncService; logger: Logger }):
     const runId = await started;
     // Already running (here or on another instance): report that run instead.
     const syncId = runId ?? (await syncStatus(deps.db, accountId)).current?.id ?? null;
-    res.status(202).json({ syncId: syncId === null ? null : String(syncId) });
+    res.status(202).json({ syncId: syncId === null ? null : String(syncId) } satisfies SyncStarted);
   });
 
   router.get('/sync/status', async (_req, res) => {

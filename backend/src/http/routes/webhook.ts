@@ -4,6 +4,7 @@
  * within 5 minutes, so a replayed, altered or unsigned call gets 401 and changes
  * nothing. Accepted calls answer 202 at once; the ticket is synced right behind.
  */
+import type { WebhookAccepted } from '../../../../contract/system.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -56,7 +57,7 @@ export function webhookRoutes(deps: {
       throw ApiError.badRequest('Invalid body `body`: not JSON');
     }
     const ticketId = parseOrThrow(webhookBody, parsed, 'body') as number;
-    res.status(202).json({ accepted: true, ticketId });
+    res.status(202).json({ accepted: true, ticketId } satisfies WebhookAccepted);
     deps.syncTicket(deps.accountId, ticketId).catch((err) => {
       deps.logger.warn({ ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync failed; the next scheduled sync will catch up');
     });

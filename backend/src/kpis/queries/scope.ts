@@ -10,7 +10,8 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
-export type Bucket = 'day' | 'week';
+export type { Bucket } from '../../../../contract/kpis.js';
+import type { Bucket } from '../../../../contract/kpis.js';
 
 export interface Scope {
   accountId: number;
