@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { targetsSchema, type Targets } from '../../contract/settings.js';
-import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './emulator/types.js';
+import { CES_FIELD_ID as DEMO_CES_FIELD_ID, NPS_FIELD_ID as DEMO_NPS_FIELD_ID } from './shared/demo-fields.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
-import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts.js';
+import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { analyzeAfterBulkWrite } from '../../backend/src/sync/repository.js';

@@ -171,6 +171,5 @@ export interface Dataset {
   nextIds: { ticket: number; event: number; rating: number; user: number };
 }
 
-export const NPS_FIELD_ID = 360000000001;
-export const CES_FIELD_ID = 360000000002;
+export { CES_FIELD_ID, NPS_FIELD_ID } from '../shared/demo-fields.js';
 export const SYSTEM_USER = -1;

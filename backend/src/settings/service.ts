@@ -21,7 +21,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
-import { markAllTicketsDirty } from '../sync/repository.js';
+import { markAllTicketsDirty } from '../kpis/dirty-tickets.js';
 import { readStoredSettings, readStoredSettingsForUpdate, writeStoredSettings } from './repository.js';
 
 export type SettingsDefaults = Config['settingsDefaults'];

@@ -1,6 +1,6 @@
 /** Reading sync run records for `/api/v1/sync/status` and the health check. */
 import type { SyncRun, SyncStatus } from '../../../contract/system.js';
-import type { Executor } from './repository.js';
+import type { Executor } from '../db/executor.js';
 
 export type { SyncRun as SyncRunView };
 

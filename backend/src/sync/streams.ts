@@ -21,7 +21,9 @@ import {
   userRow,
 } from './mappers.js';
 import { readAhead } from './read-ahead.js';
-import { getCursor, markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
+import type { Executor, Trx } from '../db/executor.js';
+import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
+import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 
 export interface StreamProgress {
@@ -89,6 +91,33 @@ async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUse
   await markTicketsOfUsersDirty(trx, ctx.accountId, switched);
 }
 
+/** A paged export read to its end: every page committed with its cursor in one transaction. */
+interface PagedExport<Page, From> {
+  stream: string;
+  first: From;
+  fetchPage: (from: From) => Promise<Page>;
+  /** where the page after `page` starts, or null when `page` is the last */
+  nextFrom: (page: Page, from: From) => From | null;
+  /** writes the page's rows and the cursor of what follows it */
+  write: (trx: Trx, page: Page) => Promise<void>;
+  /** items on the page, for progress */
+  items: (page: Page) => number;
+  /** the rest of the progress report after the page */
+  progress: (page: Page) => { fraction?: number | undefined; done: boolean };
+}
+
+/** The cursor-export loop, written once: read ahead (read-ahead.ts), commit page by page, report progress. */
+async function runExport<Page, From>(ctx: StreamContext, e: PagedExport<Page, From>): Promise<void> {
+  let items = 0;
+  let pages = 0;
+  for await (const page of readAhead(e.first, e.fetchPage, e.nextFrom, ctx.readAhead)) {
+    await ctx.db.transaction().execute((trx) => e.write(trx, page));
+    items += e.items(page);
+    pages += 1;
+    ctx.progress({ stream: e.stream, items, pages, ...e.progress(page) });
+  }
+}
+
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
 function coverage(start: number, reached: number, now: Date): number {
   const total = unix(now) - start;
@@ -102,10 +131,12 @@ const tickets: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
-    let items = 0;
-    let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor, ctx.readAhead)) {
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'tickets',
+      first,
+      fetchPage: (from) => ctx.api.exportTickets(from),
+      nextFrom: nextCursor,
+      write: async (trx, page) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
         const changedTickets = await upsertRows(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], ['id']);
@@ -134,18 +165,13 @@ const tickets: Stream = {
         }
         await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id), ...changedRatings]);
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
-      });
-      items += page.tickets.length;
-      pages += 1;
-      const last = page.tickets.at(-1);
-      ctx.progress({
-        stream: 'tickets',
-        items,
-        pages,
-        fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined,
-        done: page.end_of_stream,
-      });
-    }
+      },
+      items: (page) => page.tickets.length,
+      progress: (page) => {
+        const last = page.tickets.at(-1);
+        return { fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined, done: page.end_of_stream };
+      },
+    });
   },
 };
 
@@ -156,8 +182,6 @@ const ticketEvents: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'ticket_events');
     const firstStart = stored.startTime ?? ctx.backfillStart;
     let startTime = firstStart;
-    let items = 0;
-    let pages = 0;
     const nextStartOf = (page: { end_time?: number | null; end_of_stream: boolean }, from: number) => {
       const next = page.end_time ?? from;
       if (!page.end_of_stream && next <= from) {
@@ -166,22 +190,28 @@ const ticketEvents: Stream = {
       }
       return next;
     };
-    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)), ctx.readAhead)) {
-      const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
-      const nextStart = nextStartOf(page, startTime);
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'ticket_events',
+      first: firstStart,
+      fetchPage: (from) => ctx.api.exportTicketEvents(from),
+      nextFrom: (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)),
+      write: async (trx, page) => {
+        const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+        const nextStart = nextStartOf(page, startTime);
         const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
         const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
         countWritten(ctx, 'ticket_comments', changedComments.length);
         countWritten(ctx, 'ticket_field_changes', changedFields.length);
         await markTicketsDirty(trx, ctx.accountId, [...changedComments, ...changedFields].map((r) => r.ticket_id));
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
-      });
-      items += page.ticket_events.length;
-      pages += 1;
-      ctx.progress({ stream: 'ticket_events', items, pages, fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream });
-      startTime = nextStart;
-    }
+      },
+      items: (page) => page.ticket_events.length,
+      progress: (page) => {
+        const nextStart = nextStartOf(page, startTime);
+        startTime = nextStart;
+        return { fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream };
+      },
+    });
   },
 };
 
@@ -196,23 +226,23 @@ const satisfactionRatings: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'satisfaction_ratings');
     const startTime = stored.startTime ?? ctx.backfillStart;
     let newest = startTime;
-    let items = 0;
-    let pages = 0;
-    const fetchPage = (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor);
-    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null, ctx.readAhead)) {
-      for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'satisfaction_ratings',
+      first: stored.cursor ?? undefined,
+      fetchPage: (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor),
+      nextFrom: (page) => page.nextCursor ?? null,
+      write: async (trx, page) => {
+        for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
         const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
         countWritten(ctx, 'satisfaction_ratings', changed.length);
         await markTicketsDirty(trx, ctx.accountId, changed.map((r) => r.ticket_id));
         await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
           ? { cursor: page.nextCursor, startTime }
           : { cursor: null, startTime: newest });
-      });
-      items += page.items.length;
-      pages += 1;
-      ctx.progress({ stream: 'satisfaction_ratings', items, pages, done: !page.nextCursor });
-    }
+      },
+      items: (page) => page.items.length,
+      progress: (page) => ({ done: !page.nextCursor }),
+    });
   },
 };
 
@@ -223,17 +253,18 @@ const users: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'users');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
-    let items = 0;
-    let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor, ctx.readAhead)) {
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'users',
+      first,
+      fetchPage: (from) => ctx.api.exportUsers(from),
+      nextFrom: nextCursor,
+      write: async (trx, page) => {
         await upsertUsers(ctx, trx, page.users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
-      });
-      items += page.users.length;
-      pages += 1;
-      ctx.progress({ stream: 'users', items, pages, done: page.end_of_stream });
-    }
+      },
+      items: (page) => page.users.length,
+      progress: (page) => ({ done: page.end_of_stream }),
+    });
   },
 };
 
