@@ -13,7 +13,7 @@ import en from '../../translations/en.json';
 import es from '../../translations/es.json';
 import { TeamView } from '../../app/src/locations/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
-import { CREDENTIAL_PARAMETERS, backendBaseUrl, credentialsRequestBody } from '../../app/src/features/credentials';
+import { CREDENTIAL_PARAMETERS, backendBaseUrl, credentialsRequestBody } from '../../app/src/features/setup/credentials';
 import { wrapZafClient } from '../../app/src/zaf/client';
 import { HelpdeskRequestError } from '../../app/src/zaf/requestError';
 import { createStandInClient } from '../../app/src/zaf/standIn';

@@ -2,8 +2,8 @@
 import './setup';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { REFRESH_MARGIN_MS } from '../../app/src/api/session';
-import { startSidebarPrefetch } from '../../app/src/features/prefetch';
+import { REFRESH_MARGIN_MS } from '../../app/src/api/sessionTokens';
+import { startSidebarPrefetch } from '../../app/src/features/data/prefetch';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import { HEALTHY, LAZY_WAIT, apiError, emptyKpis, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';

@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import type { AgentKpis, Kpis, Session, TicketKpis } from '../../contract/index.js';
 import { AppShell } from '../../app/src/components/AppShell';
-import type { SidebarPrefetch } from '../../app/src/features/prefetch';
+import type { SidebarPrefetch } from '../../app/src/features/data/prefetch';
 import type { Locale } from '../../app/src/i18n';
 import { createStandInClient, type StandInOptions } from '../../app/src/zaf/standIn';
 import type { HelpdeskClient } from '../../app/src/zaf/types';

@@ -12,8 +12,8 @@ import { Muted, formatKpi } from '../components/figures';
 import { KpiValue } from '../components/KpiValue';
 import { ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
-import type { useMyKpis } from '../features/hooks';
-import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis';
+import type { useMyKpis } from '../features/data/hooks';
+import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 
 const Grid = styled.table`

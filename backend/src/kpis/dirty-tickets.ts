@@ -38,7 +38,7 @@ export async function markAllTicketsDirty(db: Executor, accountId: number): Prom
 /**
  * Marks dirty the tickets whose facts depend on these users' roles: those they wrote
  * comments on (an agent's public comment is a reply, an end user's is not) and those
- * they requested (agent-created tickets start differently). kpis/facts.ts reads roles.
+ * they requested (agent-created tickets start differently). kpis/facts/rules.ts reads roles.
  */
 export async function markTicketsOfUsersDirty(db: Executor, accountId: number, userIds: number[]): Promise<void> {
   if (userIds.length === 0) return;

@@ -73,7 +73,7 @@ const isAgentRole = (role: string | null | undefined) => role === 'agent' || rol
 
 /**
  * Upserts users; a user who became an agent or stopped being one changes the facts of
- * the tickets they wrote on or requested (kpis/facts.ts decides by role), so those
+ * the tickets they wrote on or requested (kpis/facts/rules.ts decides by role), so those
  * tickets are marked dirty in the same transaction.
  */
 async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {

@@ -1,8 +1,8 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { PulseApi } from '../api/PulseApi';
-import { SessionKeeper } from '../api/session';
-import type { Session } from '../../../contract/index.js';
-import type { SidebarPrefetch } from './prefetch';
+import { PulseApi } from '../../api/PulseApi';
+import { SessionKeeper } from '../../api/sessionTokens';
+import type { Session } from '../../../../contract/index.js';
+import type { SidebarPrefetch } from '../data/prefetch';
 
 export interface PulseContextValue {
   api: PulseApi;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useClient } from '../zaf/ClientProvider';
+import { useClient } from '../../zaf/ClientProvider';
 
 /** Keeps the helpdesk iframe as tall as the element the returned ref is attached to. */
 export function useAutoResize<T extends HTMLElement>() {

@@ -6,13 +6,13 @@
  * server-side (`secure: true`): the browser never sees the email or the token.
  */
 import { useEffect, useState } from 'react';
-import { apiErrorFromBody } from '../api/errors';
-import type { AccountStatus, Session } from '../../../contract/index.js';
-import type { PulseApi } from '../api/PulseApi';
-import { HelpdeskRequestError } from '../zaf/requestError';
-import type { HelpdeskClient } from '../zaf/types';
-import { useClient } from '../zaf/ClientProvider';
-import { usePulse } from './session';
+import { apiErrorFromBody } from '../../api/errors';
+import type { AccountStatus, Session } from '../../../../contract/index.js';
+import type { PulseApi } from '../../api/PulseApi';
+import { HelpdeskRequestError } from '../../zaf/requestError';
+import type { HelpdeskClient } from '../../zaf/types';
+import { useClient } from '../../zaf/ClientProvider';
+import { usePulse } from '../session/PulseContext';
 
 /** The manifest's secure parameters the credentials come from (manifest.json `parameters`). */
 export const CREDENTIAL_PARAMETERS = { email: 'helpdeskEmail', apiToken: 'helpdeskApiToken' } as const;

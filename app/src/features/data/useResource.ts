@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError } from '../api/errors';
-import { toApiError } from './errors';
+import { toApiError, type ApiError } from '../../api/errors';
 import type { Prefetch } from './prefetch';
 
 export type Resource<T> =
@@ -22,7 +21,7 @@ function settledResource<T>(entry: Prefetch<T> | null | undefined): Resource<T> 
  * The state always belongs to the current `key`: on the render where the key changes it is
  * already `loading`, never the previous key's data.
  *
- * `prefetch`: the same load, started before the view mounted (features/prefetch.ts), for
+ * `prefetch`: the same load, started before the view mounted (features/data/prefetch.ts), for
  * the current key. It is taken over once instead of calling `load()`; when it has settled
  * already, its answer is on screen from the first render, with no loading state.
  */

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { useClient } from '../zaf/ClientProvider';
-import type { HelpdeskEvent } from '../zaf/types';
-import { usePulse } from './session';
+import { useClient } from '../../zaf/ClientProvider';
+import type { HelpdeskEvent } from '../../zaf/types';
+import { usePulse } from '../session/PulseContext';
 
 /**
  * A counter that goes up whenever the figures on screen may be stale: a `kpis` event on

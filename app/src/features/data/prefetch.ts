@@ -9,10 +9,10 @@
  * No React here (nor anything that imports it): this module is in the page's first,
  * small chunk.
  */
-import { ApiError } from '../api/errors';
-import { PulseApi } from '../api/PulseApi';
-import type { Health, Session, TicketKpis } from '../../../contract/index.js';
-import type { HelpdeskClient, HelpdeskTicket } from '../zaf/types';
+import { ApiError } from '../../api/errors';
+import { PulseApi } from '../../api/PulseApi';
+import type { Health, Session, TicketKpis } from '../../../../contract/index.js';
+import type { HelpdeskClient, HelpdeskTicket } from '../../zaf/types';
 
 /** A load already under way, which one view takes over once instead of loading again. */
 export interface Prefetch<T> {

@@ -4,7 +4,7 @@
  * Secure parameters never reach the browser (ZAF keeps them server-side), so they are not
  * read here. Only admins send; the backend validates again and answers the stored settings.
  */
-import { settingsUpdateSchema, type SettingsUpdateInput } from '../../../contract/settings.js';
+import { settingsUpdateSchema, type SettingsUpdateInput } from '../../../../contract/settings.js';
 
 export class SettingsParseError extends Error {
   constructor(readonly parameter: string, message: string) {

@@ -1,4 +1,4 @@
-import type { TimeWindow } from '../../../contract/index.js';
+import type { TimeWindow } from '../../../../contract/index.js';
 
 export type WindowPreset = '7' | '30' | '90' | 'custom';
 

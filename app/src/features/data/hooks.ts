@@ -1,12 +1,12 @@
 /** Feature hooks: what each view loads, on top of the one API client. */
 import { useEffect, useMemo } from 'react';
-import { ApiError } from '../api/errors';
-import type { AgentKpis, Health, Kpis, TicketKpis, TimeWindow } from '../../../contract/index.js';
-import type { KpiFilter } from '../api/PulseApi';
+import { ApiError } from '../../api/errors';
+import type { AgentKpis, Health, Kpis, TicketKpis, TimeWindow } from '../../../../contract/index.js';
+import type { KpiFilter } from '../../api/PulseApi';
 import { loadTicketKpis } from './prefetch';
-import { usePulse } from './session';
+import { usePulse } from '../session/PulseContext';
 import { useResource } from './useResource';
-import { lastDays } from './windows';
+import { lastDays } from '../kpis/windows';
 
 /** Backend health; `lastSyncAt: null` means the first sync has not finished. Polls while so. */
 export function useHealth(refreshKey: number) {

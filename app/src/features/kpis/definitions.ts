@@ -3,7 +3,7 @@
  * the trend charts and the drill-down: how to read its headline value, its sample size
  * and its target attainment out of a `Kpis` object.
  */
-import type { DrillMetric, Kpis, TargetFields } from '../../../contract/index.js';
+import type { DrillMetric, Kpis, TargetFields } from '../../../../contract/index.js';
 
 export type KpiKey =
   | 'ticketsSolved'
