@@ -11,7 +11,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import en from '../../translations/en.json';
 import es from '../../translations/es.json';
-import { TeamView } from '../../app/src/locations/TeamView';
+import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { CREDENTIAL_PARAMETERS, backendBaseUrl, credentialsRequestBody } from '../../app/src/features/setup/credentials';
 import { wrapZafClient } from '../../app/src/zaf/client';

@@ -17,7 +17,7 @@ import { Theme, colors } from '../components/Theme';
 import { SessionProvider } from '../features/session/PulseContext';
 import { useResource } from '../features/data/useResource';
 import { I18nProvider, LOCALES, localeParam, normalizeLocale, useI18n, type Locale } from '../i18n';
-import { TeamView } from '../locations/TeamView';
+import { TeamView } from '../locations/team/TeamView';
 import { TicketSidebar } from '../locations/TicketSidebar';
 import { ClientProvider } from '../zaf/ClientProvider';
 import { createStandInClient } from '../zaf/standIn';
