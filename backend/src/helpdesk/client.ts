@@ -14,7 +14,7 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { HelpdeskError, type ExportFrom, type HelpdeskApi, type HelpdeskErrorKind, type ListPage, type NotifyAppRequest, type ShownTicket } from './api.js';
+import { HelpdeskError, type ExportFrom, type HelpdeskApi, type ListPage, type NotifyAppRequest, type ShownTicket } from './api.js';
 import {
   auditsPageSchema,
   groupMembershipsPageSchema,
@@ -40,6 +40,7 @@ import {
   type UserExportPage,
 } from './schemas.js';
 import type { Logger } from '../shared/logger.js';
+import { kindOf, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, toNumber, validate } from './responses.js';
 
 export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
 
@@ -64,8 +65,6 @@ export interface HelpdeskClientOptions {
 
 /** Cursor-paginated lists allow at most 100 per page. */
 const PAGE_SIZE = 100;
-/** Longest wait honoured from a `Retry-After` or a quota reset, so a bogus header cannot stall a sync for hours. */
-const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const TICKET_SIDELOADS = 'metric_sets,users,groups';
 
 type Params = Record<string, string | number | string[] | undefined>;
@@ -321,36 +320,4 @@ function authorization(auth: HelpdeskAuth | undefined): Record<string, string> {
 
 function exportPosition(from: ExportFrom): Params {
   return 'cursor' in from ? { cursor: from.cursor } : { start_time: from.startTime };
-}
-
-function kindOf(status: number): HelpdeskErrorKind {
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not_found';
-  return 'client';
-}
-
-/** `Retry-After` in seconds (Zendesk) or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(header: unknown): number | undefined {
-  if (header === undefined || header === null || header === '') return undefined;
-  const seconds = toNumber(header);
-  const ms = seconds !== undefined ? seconds * 1000 : Date.parse(String(header)) - Date.now();
-  if (Number.isNaN(ms)) return undefined;
-  return Math.min(Math.max(ms, 0), MAX_RATE_LIMIT_WAIT_MS);
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** Parses a response body; on failure names the request and the first zod issue, never the data. */
-function validate<S extends z.ZodType>(method: string, path: string, schema: S, data: unknown): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const at = issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-  throw new HelpdeskError(`${method} ${path}: invalid payload at ${at || '(root)'}: ${issue.message}`, 'invalid_payload', undefined, path);
 }

@@ -1,4 +1,7 @@
-/** Trend buckets: UTC days, or ISO weeks starting Monday (api.md "Details"). */
+/**
+ * Window arithmetic: trend buckets (UTC days, or ISO weeks starting Monday: api.md
+ * "Details"), and the whole UTC days inside a window, which the daily rollups serve.
+ */
 import type { Bucket } from '../../../contract/kpis.js';
 
 export const DAY_MS = 86_400_000;
@@ -17,4 +20,18 @@ export function bucketStarts(from: Date, to: Date, bucket: Bucket): Date[] {
   const starts: Date[] = [];
   for (let t = bucketStart(from, bucket).getTime(); t < to.getTime(); t += step) starts.push(new Date(t));
   return starts;
+}
+
+/**
+ * Splits [from, to) into the whole UTC days inside it and the partial edges around
+ * them. `days` is null when no whole day fits (then the whole window is an edge).
+ */
+export function splitWindow(from: Date, to: Date): { days: { from: Date; to: Date } | null; edges: Array<{ from: Date; to: Date }> } {
+  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+  const last = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
+  if (first >= last) return { days: null, edges: from < to ? [{ from, to }] : [] };
+  const edges: Array<{ from: Date; to: Date }> = [];
+  if (from.getTime() < first) edges.push({ from, to: new Date(first) });
+  if (last < to.getTime()) edges.push({ from: new Date(last), to });
+  return { days: { from: new Date(first), to: new Date(last) }, edges };
 }

@@ -298,22 +298,6 @@ export async function beginRollupMaintenance(trx: Db, accountId: number, ticketI
 // ---------------------------------------------------------------------------------
 // Reading
 
-const DAY_MS = 86_400_000;
-
-/**
- * Splits [from, to) into the whole UTC days inside it and the partial edges around
- * them. `days` is null when no whole day fits (then the whole window is an edge).
- */
-export function splitWindow(from: Date, to: Date): { days: { from: Date; to: Date } | null; edges: Array<{ from: Date; to: Date }> } {
-  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
-  const last = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
-  if (first >= last) return { days: null, edges: from < to ? [{ from, to }] : [] };
-  const edges: Array<{ from: Date; to: Date }> = [];
-  if (from.getTime() < first) edges.push({ from, to: new Date(first) });
-  if (last < to.getTime()) edges.push({ from: new Date(last), to });
-  return { days: { from: new Date(first), to: new Date(last) }, edges };
-}
-
 /**
  * Sums of the rollup rows of the whole days [dayFrom, dayTo) in scope (group, agent or
  * per agent, buckets), keyed like the window queries (`keyOf(agent, bucket)`).

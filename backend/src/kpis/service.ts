@@ -11,7 +11,7 @@
 import type { AgentKpis, Bucket, DrillDownResponse, DrillMetric, Kpis, TicketKpis, TrendResponse } from '../../../contract/index.js';
 import type { Db } from '../db/database.js';
 import { fromRollups, mergeAdditive, rawAdditive, type Additive } from './additive.js';
-import { bucketStarts, DAY_MS } from './buckets.js';
+import { bucketStarts, DAY_MS, splitWindow } from './buckets.js';
 import { encodeCursor } from './cursor.js';
 import { agentShape, buildKpis, type KpiServiceSettings, type Parts } from './figures.js';
 import { findAgent, listAgents, byName } from './queries/agents.js';
@@ -20,7 +20,7 @@ import { DURATION_KPIS, DURATION_PLACEMENT_GROUPS, durationStatsByPlacement, typ
 import { keyOf, type Scope } from './queries/scope.js';
 import { ticketKpis as ticketKpisQuery } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
-import { rollupFigures, rollupsReady, splitWindow, type RollupRow } from './rollups.js';
+import { rollupFigures, rollupsReady, type RollupRow } from './rollups.js';
 
 export type { KpiServiceSettings } from './figures.js';
 

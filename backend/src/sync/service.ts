@@ -15,7 +15,8 @@ import { withAccountLock } from './account-lock.js';
 import { rowsFromAudits, metricSetRow, ticketRow, userRow, groupRow } from './mappers.js';
 import { markTicketsDirty } from '../kpis/dirty-tickets.js';
 import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, startRun, upsertRows } from './repository.js';
-import { streams, type StreamProgress, type StreamContext } from './streams.js';
+import type { StreamContext, StreamProgress } from './stream-context.js';
+import { streams } from './streams.js';
 
 export interface StreamCounts {
   items: number;

@@ -7,8 +7,7 @@
  * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { HelpdeskApi, ListPage } from '../helpdesk/api.js';
+import type { ListPage } from '../helpdesk/api.js';
 import {
   groupRow,
   holidayRow,
@@ -20,41 +19,12 @@ import {
   ticketRow,
   userRow,
 } from './mappers.js';
-import { readAhead } from './read-ahead.js';
-import type { Executor, Trx } from '../db/executor.js';
+import { runExport } from './export-loop.js';
+import type { Stream, StreamContext } from './stream-context.js';
+import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
-
-export interface StreamProgress {
-  stream: string;
-  items: number;
-  pages: number;
-  /** 0..1 when the stream can tell how far it is (the exports by time), else undefined. */
-  fraction?: number;
-  done: boolean;
-}
-
-export interface StreamContext {
-  db: Db;
-  api: HelpdeskApi;
-  accountId: number;
-  /** unix seconds: where a stream with no cursor starts (the backfill start). */
-  backfillStart: number;
-  now: () => Date;
-  /** reference lists (groups, memberships, schedules) are re-read when older than this */
-  referenceMaxAgeMs: number;
-  progress: (p: StreamProgress) => void;
-  /** rows written (inserted or changed) by this run, per table */
-  written: Record<string, number>;
-  /** request the next page while the current one is written (read-ahead.ts): SyncService sets it on PostgreSQL, not on PGlite; default off */
-  readAhead?: boolean;
-}
-
-export interface Stream {
-  name: string;
-  run(ctx: StreamContext): Promise<void>;
-}
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -89,33 +59,6 @@ async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUse
   const switched = rows.filter((r) => before.has(r.id) && isAgentRole(before.get(r.id)) !== isAgentRole(r.role)).map((r) => r.id);
   countWritten(ctx, 'users', (await upsertRows(trx, 'users', rows, ['account_id', 'id'], ['id'])).length);
   await markTicketsOfUsersDirty(trx, ctx.accountId, switched);
-}
-
-/** A paged export read to its end: every page committed with its cursor in one transaction. */
-interface PagedExport<Page, From> {
-  stream: string;
-  first: From;
-  fetchPage: (from: From) => Promise<Page>;
-  /** where the page after `page` starts, or null when `page` is the last */
-  nextFrom: (page: Page, from: From) => From | null;
-  /** writes the page's rows and the cursor of what follows it */
-  write: (trx: Trx, page: Page) => Promise<void>;
-  /** items on the page, for progress */
-  items: (page: Page) => number;
-  /** the rest of the progress report after the page */
-  progress: (page: Page) => { fraction?: number | undefined; done: boolean };
-}
-
-/** The cursor-export loop, written once: read ahead (read-ahead.ts), commit page by page, report progress. */
-async function runExport<Page, From>(ctx: StreamContext, e: PagedExport<Page, From>): Promise<void> {
-  let items = 0;
-  let pages = 0;
-  for await (const page of readAhead(e.first, e.fetchPage, e.nextFrom, ctx.readAhead)) {
-    await ctx.db.transaction().execute((trx) => e.write(trx, page));
-    items += e.items(page);
-    pages += 1;
-    ctx.progress({ stream: e.stream, items, pages, ...e.progress(page) });
-  }
 }
 
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
