@@ -9,9 +9,9 @@
  * unbucketed rows have bucket `*`.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-
-export type { Bucket } from '../../../../contract/kpis.js';
 import type { Bucket } from '../../../../contract/kpis.js';
+
+export type { Bucket };
 
 export interface Scope {
   accountId: number;
