@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}', 'backend/src/**/*.test.ts', 'app/src/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', ...(process.env.DATABASE_URL ? [] : [postgresSuite])],
     environment: 'node',
+    // Builds dist/app when stale and finds a Chromium: `npm test` needs nothing but `npm ci`.
+    globalSetup: ['test/support/global-setup.ts'],
     // Each file starts its own PGlite (a few seconds); two cores, so two workers.
     pool: 'forks',
     maxWorkers: 2,

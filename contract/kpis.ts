@@ -2,10 +2,8 @@
  * The KPI answers of the HTTP contract (api.md "Shapes" and "Routes"): Stat, Kpis,
  * AgentKpis, team and agents answers, trend, channels and attention.
  *
- * Objects are strict so the HTTP tests fail when a route adds or drops a field. Fields
- * the spec has added but the backend does not produce yet are optional (`lowSample`,
- * `previous`, `handleTimeMinutes`, the csat survey fields): the features that produce
- * them make them required.
+ * Objects are strict so the HTTP tests fail when a route adds or drops a field. Only
+ * `previous` (with `compare=previous`) and the target fields (with a target) are optional.
  */
 import { z } from 'zod';
 
@@ -14,7 +12,8 @@ const targetFields = {
   target: z.number().optional(),
   met: z.boolean().nullable().optional(),
 };
-const lowSample = { lowSample: z.boolean().optional() };
+/** kpis.md "Small samples": the figure's sample is below the account's `minSample`. */
+const lowSample = { lowSample: z.boolean() };
 const int = z.number().int();
 const num = z.number().nullable();
 
@@ -30,6 +29,7 @@ export const statSchema = z.strictObject({
 });
 export type Stat = z.infer<typeof statSchema>;
 
+/** kpis.md "Handle time": a Stat plus the values rejected (negative or not a number). */
 export const handleTimeSchema = statSchema.extend({ rejected: int });
 export type HandleTime = z.infer<typeof handleTimeSchema>;
 
@@ -44,10 +44,14 @@ export const csatSchema = z.strictObject({
   low: num,
   high: num,
   responseRate: num,
-  source: z.enum(['ratings', 'survey']).optional(),
-  scale: int.nullable().optional(),
-  meanRating: num.optional(),
-  rejected: int.optional(),
+  /** kpis.md "CSAT from survey responses": which CSAT the figures come from */
+  source: z.enum(['ratings', 'survey']),
+  /** options of the survey's rating question; null for legacy ratings */
+  scale: int.nullable(),
+  /** mean of the valid survey ratings on their own scale; null for legacy ratings or with none */
+  meanRating: num,
+  /** survey ratings outside their scale (or on an unknown one); 0 for legacy ratings */
+  rejected: int,
   ...targetFields,
   ...lowSample,
 });
@@ -90,7 +94,7 @@ const kpisFields = {
   ces: cesSchema,
   reopens: int,
   publicReplies: int,
-  handleTimeMinutes: handleTimeSchema.optional(),
+  handleTimeMinutes: handleTimeSchema,
 };
 
 /** One period's figures; with `compare=previous` the previous period's beside them. */
@@ -122,14 +126,33 @@ export const trendResponseSchema = timeWindowSchema.extend({
 });
 export type TrendResponse = z.infer<typeof trendResponseSchema>;
 
+/** One channel's figures (kpis.md "Channels"). */
+export const channelKpisSchema = kpisSchema.extend({ channel: z.string() });
+export type ChannelKpis = z.infer<typeof channelKpisSchema>;
+
 /** `GET /kpis/channels`: one entry per channel, by ticketsSolved descending. */
-export const channelsResponseSchema = timeWindowSchema.extend({ channels: z.array(kpisSchema.extend({ channel: z.string() })) });
+export const channelsResponseSchema = timeWindowSchema.extend({ channels: z.array(channelKpisSchema) });
 export type ChannelsResponse = z.infer<typeof channelsResponseSchema>;
 
-/** `GET /kpis/attention`: the agents who need attention and the Kpis keys on which. */
-export const attentionResponseSchema = timeWindowSchema.extend({
-  agents: z.array(z.strictObject({ agentId: int, name: z.string(), kpis: z.array(z.string()) })),
+/** Why an agent needs attention on one KPI (kpis.md "Small samples"). */
+export const attentionReasonSchema = z.strictObject({
+  kpi: z.string(),
+  why: z.enum(['interval', 'sample']),
+  value: num,
+  target: z.number(),
+  /** the sample: CSAT good + bad, FCR eligible, NPS responses, a Stat's count */
+  n: int,
+  /** the 95% interval, for `why: "interval"` */
+  low: z.number().optional(),
+  high: z.number().optional(),
 });
+export type AttentionReason = z.infer<typeof attentionReasonSchema>;
+
+export const attentionAgentSchema = z.strictObject({ agentId: int, name: z.string(), kpis: z.array(z.string()), reasons: z.array(attentionReasonSchema) });
+export type AttentionAgent = z.infer<typeof attentionAgentSchema>;
+
+/** `GET /kpis/attention`: the agents who need attention and the Kpis keys on which, with why. */
+export const attentionResponseSchema = timeWindowSchema.extend({ agents: z.array(attentionAgentSchema) });
 export type AttentionResponse = z.infer<typeof attentionResponseSchema>;
 
 /** The fields beside a figure that has a target. */

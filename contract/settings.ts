@@ -22,6 +22,7 @@ export const targetsSchema = z
     fcr: z.number().min(0).max(1),
     nps: z.number().min(-100).max(100),
     ces: z.number().min(1).max(7),
+    handleTimeMinutes: z.number().positive(),
   })
   .partial()
   .strict();
@@ -62,6 +63,15 @@ const groupSchedules = z.record(z.string(), positiveId).superRefine((value, ctx)
   }
 });
 
+/** Which CSAT the figures come from (kpis.md "CSAT from survey responses"): detected, or chosen by an admin. */
+export const CSAT_SOURCES = ['auto', 'ratings', 'survey'] as const;
+export type CsatSourceSetting = (typeof CSAT_SOURCES)[number];
+const csatSource = z.enum(CSAT_SOURCES, { error: 'must be "auto", "ratings" or "survey"' });
+/** kpis.md "Small samples": below this many answers a figure is a low sample. */
+const minSample = z.union([z.number().int().min(1).max(100_000), z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000))], {
+  error: 'must be an integer from 1 to 100000',
+});
+
 /** `PUT /settings` body: a partial update, every key optional, none unknown. */
 export const settingsUpdateSchema = z
   .object({
@@ -71,6 +81,9 @@ export const settingsUpdateSchema = z
     cesFieldId: optionalFieldId,
     cesScale,
     groupSchedules,
+    csatSource,
+    handleTimeFieldId: optionalFieldId,
+    minSample,
   })
   .partial()
   .strict();
@@ -86,7 +99,9 @@ export const settingsSchema = z.strictObject({
   cesFieldId: z.number().int().nullable(),
   cesScale: z.union([z.literal(5), z.literal(7)]),
   groupSchedules: z.record(z.string(), z.number().int()),
-  handleTimeFieldId: z.number().int().nullable().optional(),
-  minSample: z.number().int().min(1).optional(),
+  // absent while neither the environment nor an admin chose one (then detected per account)
+  csatSource: z.enum(CSAT_SOURCES).optional(),
+  handleTimeFieldId: z.number().int().nullable(),
+  minSample: z.number().int().min(1),
 });
 export type Settings = z.infer<typeof settingsSchema>;

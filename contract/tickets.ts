@@ -2,8 +2,8 @@
  * Per-ticket answers of the HTTP contract: TicketKpis (`GET /tickets/:ticketId/kpis`,
  * `tickets.csv`) and the drill-down behind one agent's figure.
  * `createdAt` and the two resolution business durations are additions the backend
- * sends; `channel`, `handleTimeMinutes`, `csatRating` and `csatScale` are newer spec
- * fields, optional until the backend produces them.
+ * sends; `csatRating` and `csatScale` appear only on accounts whose CSAT comes from
+ * survey responses.
  */
 import { z } from 'zod';
 
@@ -27,8 +27,11 @@ export const ticketKpisSchema = z.strictObject({
   oneTouch: z.boolean(),
   /** `good`, `bad` or `offered` on either CSAT source; unknown values are kept. */
   csat: z.string().nullable(),
-  channel: z.string().optional(),
-  handleTimeMinutes: minutes.optional(),
+  /** kpis.md "Channels": `via.channel` at creation, `other` when absent */
+  channel: z.string(),
+  /** kpis.md "Handle time": the field's value at the latest solve, in minutes */
+  handleTimeMinutes: minutes,
+  /** survey-response accounts only: the rating as the customer saw it (`csatRating` of `csatScale`) */
   csatRating: id.nullable().optional(),
   csatScale: id.nullable().optional(),
 });

@@ -43,7 +43,7 @@ async function main() {
     if (result.status !== 'succeeded') throw new Error(`sync ${result.status}: ${result.error ?? ''}`);
     log(`sync succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.refreshedTickets} tickets' facts`);
 
-    const app = createApp({ config, db: runtime.db, logger, sync: runtime.sync, bus: runtime.bus, verifier: runtime.verifier, accountId: runtime.accountId });
+    const app = createApp({ config, db: runtime.db, logger, sync: runtime.sync, jobs: runtime.jobs, bus: runtime.bus, verifier: runtime.verifier, accountId: runtime.accountId });
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

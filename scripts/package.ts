@@ -3,11 +3,14 @@
  *
  * Builds the app (dist/app/, served by the backend), then writes the helpdesk app package:
  *   dist/package/manifest.json      locations on the backend (signed URLs), domainWhitelist
+ *   dist/package/requirements.json  what an install creates: the webhook that calls the backend's
+ *                                   webhook route on every ticket change (live updates, no admin set-up)
  *   dist/package/assets/            logos and the nav_bar icon
  *   dist/package/translations/      marketplace keys only (as the app scaffold copies them)
  *   dist/pulse-<version>.zip        the same files at the zip's root, like `zcli apps:package`
- * and runs the offline check on the zip. `zcli apps:validate` is not run: it uploads the zip
- * to a live helpdesk account.
+ * and runs the offline check on the zip: Zendesk's own validator's rules (package/zas/,
+ * RULES.md) and Pulse's. `zcli apps:validate` is not run: it uploads the zip to a live
+ * helpdesk account.
  *
  * Options: --out <dir> (default dist/package), --app-out <dir> (default dist/app),
  *          --skip-build (package an existing build).
@@ -17,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
-import { checkAppPackage, formatCheck, readZipFiles } from './package/check.js';
+import { checkAppPackage, formatCheck, readZipFiles, readZipSymlinks } from './package/check.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MARKETPLACE_KEYS = ['name', 'description', 'short_description', 'long_description', 'installation_instructions', 'parameters'];
@@ -93,6 +96,15 @@ export function generateManifest(source: Record<string, unknown>, backend: URL, 
   return manifest;
 }
 
+/** The source requirements with every webhook pointed at the backend's webhook route. */
+export function generateRequirements(source: Record<string, unknown>, backend: URL): Record<string, unknown> {
+  const requirements = structuredClone(source);
+  for (const webhook of Object.values((requirements.webhooks as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+    webhook.endpoint = `${backend.origin}${new URL(String(webhook.endpoint)).pathname}`;
+  }
+  return requirements;
+}
+
 /** `{app: {…}}` with only the keys the marketplace (and the app scaffold's build) uses. */
 export function marketplaceTranslations(source: Record<string, unknown>): Record<string, unknown> {
   const app = (source.app ?? {}) as Record<string, unknown>;
@@ -121,6 +133,7 @@ function main(): number {
   const files = new Map<string, Uint8Array>();
   const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
   files.set('manifest.json', json(generateManifest(readJson(path.join(root, 'manifest/manifest.json')), backendUrl, version)));
+  files.set('requirements.json', json(generateRequirements(readJson(path.join(root, 'manifest/requirements.json')), backendUrl)));
   for (const name of readdirSync(path.join(root, 'manifest/assets')).sort()) {
     files.set(`assets/${name}`, readFileSync(path.join(root, 'manifest/assets', name)));
   }
@@ -142,7 +155,8 @@ function main(): number {
 
   console.log(`\nPackage: ${path.relative(root, out)}/ and ${path.relative(root, zipPath)} (${files.size} files)`);
   console.log(`  locations: ${backendUrl.origin}/app/ticket_sidebar, ${backendUrl.origin}/app/nav_bar (signed URLs)`);
-  const result = checkAppPackage(readZipFiles(zipPath));
+  console.log(`  webhook:   ${backendUrl.origin}/api/v1/webhooks/helpdesk (requirements.json: created on install, fires on ticket events)`);
+  const result = checkAppPackage(readZipFiles(zipPath), readZipSymlinks(zipPath));
   console.log(formatCheck(result));
   console.log('Note: `zcli apps:validate` was NOT run: it uploads the zip to a live helpdesk account (api/v2/apps/validate). Run it with credentials before publishing.');
   return result.ok ? 0 : 1;

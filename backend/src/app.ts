@@ -8,6 +8,7 @@ import express, { type Express, type Router } from 'express';
 import type { Kpis } from '../../contract/kpis.js';
 import { createCredentialCipher, type CredentialCipher } from './accounts/credentials.js';
 import { tenancyEnabled, tenantPendingCheck } from './accounts/tenancy.js';
+import { webhookSecretFor } from './accounts/webhook-secret.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
@@ -32,6 +33,7 @@ import type { KpiSettings } from './kpis/settings.js';
 import type { LiveBus } from './live/bus.js';
 import { settingsFor as storedSettingsFor, updateSettings as storeSettings } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
+import type { SyncJobs } from './jobs/sync-jobs.js';
 import type { SyncService } from './sync/service.js';
 
 export const DEFAULT_APP_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/app');
@@ -41,6 +43,8 @@ export interface AppDeps {
   db: Db;
   logger: Logger;
   sync: SyncService;
+  /** The sync job queue: webhooks, `POST /sync` and stored credentials queue their syncs there. */
+  jobs: SyncJobs;
   bus: LiveBus;
   verifier: HelpdeskTokenVerifier;
   /** The account this deployment syncs (webhooks and demo sessions belong to it). */
@@ -58,12 +62,14 @@ export interface AppDeps {
   kpiCache?: KpiCache | null;
   /** The clock behind default windows ("the last 30 days up to now"). */
   now?: () => Date;
-  /** Rate limits (http/security.ts); default 1200/min per account, 300/min per IP. */
+  /** Rate limits (http/security.ts); default: config.rateLimits. */
   rateLimits?: RateLimitSettings;
   /** `GET /api/v2/users/me` with given credentials; default: HelpdeskClient.me(). */
   whoAmI?: (baseUrl: string, auth: HelpdeskAuth) => Promise<HelpdeskUser>;
   /** Encrypts stored helpdesk credentials; default: from config.encryptionKey (none without it). */
   credentialCipher?: CredentialCipher;
+  /** Learns a registered account's webhook id and signing secret (accounts/webhook-secret.ts); run when its credentials are stored. */
+  learnWebhook?: (accountId: number) => Promise<unknown>;
 }
 
 /**
@@ -118,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
     ((baseUrl: string, auth: HelpdeskAuth) => new HelpdeskClient({ baseUrl, auth, logger, maxRetries: 1, baseDelayMs: 500, timeoutMs: 15_000 }).me());
   // Users of a registered tenant still being set up get a setup session (accounts/tenancy.ts).
   const exchangeOptions = tenancyEnabled(config) ? { setupAllowed: tenantPendingCheck(db, deps.accountId) } : {};
-  const limits = rateLimiters(deps.rateLimits);
+  const limits = rateLimiters(db, { ...config.rateLimits, ...deps.rateLimits });
 
   const app = express();
   app.disable('x-powered-by');
@@ -127,11 +133,19 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', apiCors(db, config.helpdesk.url));
 
   const api = express.Router();
-  // Unauthenticated routes: limited per client IP.
-  api.use(['/health', '/session', '/demo', '/webhooks'], limits.perIp);
+  // Health is never limited; routes that authenticate refuse an address with too many failures.
   api.use(healthRoutes(db));
+  api.use(['/session', '/demo', '/webhooks'], limits.failedAuthGate);
   // The webhook reads its raw body for the signature, so it comes before the JSON parser.
-  api.use(webhookRoutes({ secret: config.webhookSecret, accountId: deps.accountId, syncTicket: (a, t) => deps.sync.syncTicket(a, t), logger }));
+  api.use(
+    webhookRoutes({
+      secret: config.webhookSecret,
+      accountId: deps.accountId,
+      secretForWebhook: (webhookId) => webhookSecretFor(db, cipher, webhookId),
+      queueTicketSync: (a, t) => deps.jobs.enqueueTicketSync(a, t),
+      logger,
+    }),
+  );
   api.use(express.json({ limit: '100kb' }));
   api.use(
     sessionRoutes({
@@ -142,12 +156,13 @@ export function createApp(deps: AppDeps): Express {
       ...(config.demoMode ? { demoAccountId: deps.accountId } : {}),
     }),
   );
-  // Everything below needs a session: repeated 401s from one IP are capped, then each account has its own budget.
-  api.use(limits.failedAuth);
+  // Everything below needs a session: an address with too many failed authentications is
+  // refused first; then each user, and each account, has its own budget.
+  api.use(limits.failedAuthGate);
   // EventSource cannot set headers, so only the stream takes its token from the query.
-  api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }), limits.perAccount, requireReadyAccount);
+  api.use('/stream', requireSession(config.sessionSecret, { allowQueryToken: true }), limits.perUser, limits.perAccount, requireReadyAccount);
   api.use(streamRoutes({ bus: deps.bus, summaryFor }));
-  api.use(requireSession(config.sessionSecret), limits.perAccount);
+  api.use(requireSession(config.sessionSecret), limits.perUser, limits.perAccount);
   api.use(
     accountRoutes({
       db,
@@ -157,22 +172,27 @@ export function createApp(deps: AppDeps): Express {
       cipher,
       whoAmI,
       onCredentialsStored: (accountId) => {
-        deps.sync.syncAccount(accountId, { trigger: 'credentials' }).catch((err) => {
-          logger.error({ accountId, err: err instanceof Error ? err.message : String(err) }, 'first sync after storing credentials failed');
-        });
+        // The webhook's secret first (two quick calls), so live updates work as soon as the first sync is done;
+        // the sync itself is a job on the queue (jobs/sync-jobs.ts), which learns it again before it runs.
+        Promise.resolve(deps.learnWebhook?.(accountId))
+          .catch((err) => logger.warn({ accountId, err: err instanceof Error ? err.message : String(err) }, 'could not learn the helpdesk webhook; the next sync tries again'))
+          .then(() => deps.jobs.enqueueAccountSync(accountId, 'credentials'))
+          .catch((err) => {
+            logger.error({ accountId, err: err instanceof Error ? err.message : String(err) }, 'first sync after storing credentials not queued');
+          });
       },
     }),
   );
   api.use(requireReadyAccount);
-  api.use(syncRoutes({ db, sync: deps.sync, logger }));
+  api.use(syncRoutes({ db, jobs: deps.jobs }));
   api.use(kpiRoutes({ db, settingsFor, now, ...(kpiCache ? { cache: kpiCache } : {}) }));
-  api.use(ticketRoutes({ db, now }));
+  api.use(ticketRoutes({ db, now, settingsFor }));
   api.use(settingsRoutes({ settingsFor, updateSettings }));
   for (const router of deps.authenticatedRoutes ?? []) api.use(router);
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);
 
-  app.post('/app/*location', limits.perIp);
+  app.post('/app/*location', limits.failedAuthGate);
   app.use('/app', embeddablePage);
   app.use(
     pageRoutes({
@@ -182,11 +202,13 @@ export function createApp(deps: AppDeps): Express {
       appDistDir: deps.appDistDir ?? DEFAULT_APP_DIST_DIR,
       demoMode: config.demoMode,
       exchangeOptions,
+      verifiedLimits: [limits.perUser, limits.perAccount],
     }),
   );
 
   // Every error is JSON (api.md "Errors"), unknown paths outside /api included.
   app.use(notFoundHandler);
+  app.use(limits.countFailedAuth);
   app.use(errorHandler(logger));
   return app;
 }

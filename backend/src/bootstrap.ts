@@ -7,17 +7,20 @@ import type { Config } from './config.js';
 import { createCredentialCipher } from './accounts/credentials.js';
 import { ensureAccount, findAccountById, findAccountBySubdomain } from './accounts/repository.js';
 import { tenancyEnabled, tenantRegistration } from './accounts/tenancy.js';
+import { learnAccountWebhook } from './accounts/webhook-secret.js';
 import { createHelpdeskTokenVerifier, subdomainFromIssuer, type HelpdeskTokenVerifier } from './http/auth/helpdesk-token.js';
 import { createInProcessBus, createPostgresBus, type LiveBus } from './live/bus.js';
 import { createAppNotifier } from './live/app-notifier.js';
 import type { Account } from './db/schema.js';
 import { createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { generateDataset, startEmulator } from './emulator/index.js';
+import { generateDataset, startEmulator, withSurveyCsat } from './emulator/index.js';
 import { HelpdeskClient } from './helpdesk/client.js';
+import type { UnknownValueCounts } from './helpdesk/known-values.js';
 import { settingsFor } from './settings/service.js';
 import type { Logger } from './shared/logger.js';
-import { SyncService, type SyncDeps } from './sync/service.js';
+import { createSyncJobs, type SyncJobs } from './jobs/sync-jobs.js';
+import { SyncService } from './sync/service.js';
 
 export interface Runtime {
   config: Config;
@@ -25,9 +28,13 @@ export interface Runtime {
   logger: Logger;
   accountId: number;
   sync: SyncService;
+  /** The sync jobs (not started: main.ts and the CLI start its workers). */
+  jobs: SyncJobs;
   bus: LiveBus;
   verifier: HelpdeskTokenVerifier;
   helpdeskUrl: string;
+  /** Learns a registered account's webhook id and signing secret (accounts/webhook-secret.ts); null when it has none. */
+  learnWebhook(accountId: number): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -45,10 +52,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     // Midnight UTC keeps the demo data identical across restarts on the same day.
     const now = new Date();
     now.setUTCHours(0, 0, 0, 0);
-    const emulator = await startEmulator({ dataset: generateDataset({ seed: 42, tickets: config.demoTickets, now }) });
+    const generated = generateDataset({ seed: 42, tickets: config.demoTickets, now });
+    const emulator = await startEmulator({ dataset: config.demoCsat === 'survey' ? withSurveyCsat(generated) : generated });
     helpdeskUrl = emulator.url;
     stopEmulator = () => emulator.close();
-    logger.info({ url: emulator.url, tickets: config.demoTickets }, 'demo mode: built-in simulated helpdesk started');
+    logger.info({ url: emulator.url, tickets: config.demoTickets, csat: config.demoCsat }, 'demo mode: built-in simulated helpdesk started');
   }
   const account = await ensureAccount(db, config.helpdesk.subdomain!, helpdeskUrl!);
   const cipher = config.encryptionKey ? createCredentialCipher(config.encryptionKey) : undefined;
@@ -63,7 +71,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     if (!cipher) throw new Error(`Account ${acc.subdomain} has stored credentials but ENCRYPTION_KEY is not set`);
     return cipher.decrypt(acc.id, acc.credentials_ciphertext);
   };
-  const clientFor = (acc: Account, onRequest: () => void = () => undefined): HelpdeskClient => {
+  const clientFor = (acc: Account, onRequest: () => void = () => undefined, onUnknownValues?: (counts: UnknownValueCounts) => void): HelpdeskClient => {
     let auth;
     try {
       auth = authFor(acc);
@@ -74,7 +82,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       // (`then` stays undefined so the client is not mistaken for a promise.)
       return new Proxy({} as HelpdeskClient, { get: (_target, prop) => (prop === 'then' ? undefined : () => Promise.reject(error)) });
     }
-    return new HelpdeskClient({ baseUrl: acc.base_url, auth, logger, onRequest: () => onRequest() });
+    return new HelpdeskClient({ baseUrl: acc.base_url, auth, logger, onRequest: () => onRequest(), onUnknownValues });
   };
 
   const bus = config.database.kind === 'postgres' ? await createPostgresBus(config.database.url, logger) : createInProcessBus();
@@ -104,6 +112,22 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
   });
 
+  const learnWebhook = async (accountId: number) => {
+    const acc = await findAccountById(db, accountId);
+    if (!acc) throw new Error(`Unknown account ${accountId}`);
+    if (!cipher) throw new Error('ENCRYPTION_KEY is not set: webhook secrets cannot be stored');
+    return learnAccountWebhook({ db, cipher, logger }, acc, clientFor(acc));
+  };
+  const jobs = createSyncJobs({
+    db,
+    sync,
+    dbKind: config.database.kind,
+    logger,
+    settings: config.jobs,
+    // Tenants' webhooks only: the environment's account is verified with WEBHOOK_SECRET.
+    ...(cipher ? { beforeAccountSync: async (id: number) => (id === account.id ? undefined : learnWebhook(id)) } : {}),
+  });
+
   // The app's public key verifies signed-URL tokens: configured, or fetched from the
   // helpdesk. The key belongs to the app (one per app id, whichever account serves it),
   // so it is fetched with the configured account's credentials, once, and also verifies
@@ -128,16 +152,20 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
 
+
   return {
     config,
     db,
     logger,
     accountId: account.id,
+    learnWebhook,
     sync,
+    jobs,
     bus,
     verifier,
     helpdeskUrl: helpdeskUrl!,
     async close() {
+      await jobs.stop();
       await notifier?.flush();
       await bus.close();
       await stopEmulator?.();

@@ -10,6 +10,7 @@
  * answers repeats; the first request per agent and window computes).
  */
 import type { AddressInfo } from 'node:net';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
 import { createApp } from '../../backend/src/app.js';
 import { loadConfig } from '../../backend/src/config.js';
 import type { Db } from '../../backend/src/db/database.js';
@@ -78,6 +79,8 @@ export async function runApiLatency(
     db,
     logger: silentLogger,
     sync,
+    // Queued only if a sync or webhook is asked for, which the benchmark never does.
+    jobs: createSyncJobs({ db, sync, dbKind, logger: silentLogger }),
     bus,
     verifier: { verify: async () => Promise.reject(new Error('no helpdesk tokens in the API benchmark')) },
     accountId,

@@ -294,6 +294,13 @@ export class BenchHelpdesk implements HelpdeskApi {
   async listSatisfactionRatings(): Promise<ListPage<never>> {
     return { items: [], nextCursor: null };
   }
+  /** The bench account runs legacy CSAT: no survey responses, no surveys. */
+  async listSurveyResponses(): Promise<ListPage<never>> {
+    return { items: [], nextCursor: null };
+  }
+  async showSurvey(): Promise<null> {
+    return null;
+  }
   async listAgents(): Promise<ListPage<HelpdeskUser>> {
     return { items: Array.from({ length: this.agents }, (_, i) => this.agentJson(i)), nextCursor: null };
   }

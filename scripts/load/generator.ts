@@ -5,9 +5,11 @@
  *
  * Open loop: a request is due every 1/rps s whatever the answers do; at most
  * `concurrency` in flight, a due request over that cap is counted as "not sent".
- * The mix is the sidebar's: 60 % one ticket's KPIs (an agent's token, a random synced
- * ticket), 25 % that agent's own figures for the last 30 days, 15 % the team's (an
- * admin's token).
+ * The `api` mix: 60 % one ticket's KPIs (an agent's token, a random synced ticket),
+ * 25 % that agent's own figures for the last 30 days, 15 % the team's (an admin's token).
+ * The `sidebar` mix is what opening a ticket sidebar sends (issue 14): the page POST with
+ * the agent's signed helpdesk token, then that ticket's KPIs, the agent's own figures and
+ * the health check, a quarter each, every agent's requests from the one loopback address.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,8 +22,9 @@ export interface GeneratorInput {
   seconds: number;
   concurrency: number;
   ticketIds: number[];
-  agents: Array<{ id: number; token: string }>;
+  agents: Array<{ id: number; token: string; pageToken?: string }>;
   adminToken: string;
+  mix?: 'api' | 'sidebar';
 }
 
 export interface RouteStats {
@@ -51,7 +54,7 @@ export interface GeneratorOutput {
 }
 
 export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutput> {
-  const { port, rps, seconds, concurrency, ticketIds, agents, adminToken } = input;
+  const { port, rps, seconds, concurrency, ticketIds, agents, adminToken, mix = 'api' } = input;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const total = Math.round(rps * seconds);
   const latencies: number[] = [];
@@ -72,25 +75,22 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
     return `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
   };
 
+  const apiRequest = (r: number, a: (typeof agents)[number]) => {
+    if (r < 0.6) return { route: 'tickets/:id/kpis', path: `/api/v1/tickets/${ticketIds[Math.floor(rand() * ticketIds.length)]}/kpis`, token: a.token };
+    if (r < 0.85) return { route: 'kpis/agents/:id', path: `/api/v1/kpis/agents/${a.id}?${window30()}`, token: a.token };
+    return { route: 'kpis/team', path: `/api/v1/kpis/team?${window30()}`, token: adminToken };
+  };
+  const sidebarRequest = (r: number, a: (typeof agents)[number]): { route: string; path: string; token?: string; form?: string } => {
+    if (r < 0.25) return { route: 'POST app/ticket_sidebar', path: '/app/ticket_sidebar', form: new URLSearchParams({ token: a.pageToken ?? '' }).toString() };
+    if (r < 0.5) return { route: 'tickets/:id/kpis', path: `/api/v1/tickets/${ticketIds[Math.floor(rand() * ticketIds.length)]}/kpis`, token: a.token };
+    if (r < 0.75) return { route: 'kpis/agents/:id', path: `/api/v1/kpis/agents/${a.id}?${window30()}`, token: a.token };
+    return { route: 'health', path: '/api/v1/health' };
+  };
+
   const fire = () => {
     const r = rand();
     const a = agents[Math.floor(rand() * agents.length)]!;
-    let path: string;
-    let token: string;
-    let route: string;
-    if (r < 0.6) {
-      route = 'tickets/:id/kpis';
-      path = `/api/v1/tickets/${ticketIds[Math.floor(rand() * ticketIds.length)]}/kpis`;
-      token = a.token;
-    } else if (r < 0.85) {
-      route = 'kpis/agents/:id';
-      path = `/api/v1/kpis/agents/${a.id}?${window30()}`;
-      token = a.token;
-    } else {
-      route = 'kpis/team';
-      path = `/api/v1/kpis/team?${window30()}`;
-      token = adminToken;
-    }
+    const { route, path, token, form } = mix === 'sidebar' ? sidebarRequest(r, a) : { ...apiRequest(r, a), form: undefined };
     const stats = perRoute.get(route) ?? { n: 0, errors: 0, ms: [] };
     perRoute.set(route, stats);
     stats.n += 1;
@@ -106,7 +106,9 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status !== '2xx') stats.errors += 1;
     };
-    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` }, timeout: 30_000 }, (res) => {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const req = http.request({ host: '127.0.0.1', port, path, agent, method: form === undefined ? 'GET' : 'POST', headers, timeout: 30_000 }, (res) => {
       res.resume();
       res.on('end', () => done(res.statusCode && res.statusCode >= 200 && res.statusCode < 300 ? '2xx' : String(res.statusCode)));
       res.on('error', () => {
@@ -119,6 +121,7 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
       networkErrors += 1;
       done('network');
     });
+    req.end(form);
   };
 
   const start = performance.now();

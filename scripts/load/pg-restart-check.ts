@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { admin } from '../bench/db.js';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { loadConfig } from '../../backend/src/config.js';
@@ -65,7 +66,7 @@ async function main() {
       settingsFor: (accountId) => settingsFor(db, accountId, config.settingsDefaults),
       backfillStart: () => new Date((dataset.start - 10 * 86_400) * 1000),
     });
-    const app = createApp({ config, db, logger, sync, bus, verifier: createHelpdeskTokenVerifier({ accountForIssuer: async () => undefined, publicKeyPem: async () => '' }), accountId: account.id });
+    const app = createApp({ config, db, logger, sync, jobs: createSyncJobs({ db, sync, dbKind: 'postgres', logger, settings: { schema: `${schema}_jobs` } }), bus, verifier: createHelpdeskTokenVerifier({ accountForIssuer: async () => undefined, publicKeyPem: async () => '' }), accountId: account.id });
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

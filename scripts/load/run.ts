@@ -1,5 +1,5 @@
 /**
- * `npm run load -- [--rps 500] [--seconds 60] [--tickets 1000] [--concurrency 256]`
+ * `npm run load -- [--rps 500] [--seconds 60] [--tickets 1000] [--concurrency 256] [--sidebar [--agents 200]]`
  *
  * A bounded load test on loopback (issue 5, "Load"). It starts the whole backend in
  * this process: a database (PGlite in memory, or a throwaway database on DATABASE_URL's server,
@@ -21,13 +21,20 @@
  * and stops by itself: new requests stop at `--seconds`, stragglers get 10 s, and a
  * watchdog ends the process if anything hangs. Exit code 0 only with zero errors.
  *
- * The per-account API rate limit (1,200/min by default) is raised for the run: this
- * measures throughput, not the limiter (test/security covers that).
+ * Without `--sidebar` the rate limits are raised for the run: it measures throughput,
+ * not the limiter (test/security covers that). With `--sidebar` (issue 14) the limits are
+ * the defaults (600 a minute per user, 120 per agent per account, 300 failed
+ * authentications per address), `--agents` agents each have a session and a signed
+ * helpdesk token (the dataset's agents plus synced-as-is extra ones), and the mix is the
+ * sidebar's (generator.ts): page POSTs, ticket figures, agent figures and health, all
+ * from the one loopback address. The 429s are counted apart; any is a failure.
  */
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import { loadConfig } from '../../backend/src/config.js';
@@ -49,13 +56,17 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '60' },
     tickets: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '256' },
+    sidebar: { type: 'boolean', default: false },
+    agents: { type: 'string', default: '200' },
   },
 });
+const SIDEBAR = flags.sidebar;
+const AGENTS = Number(flags.agents);
 const RPS = Number(flags.rps);
 const SECONDS = Number(flags.seconds);
 const TICKETS = Number(flags.tickets);
 const CONCURRENCY = Number(flags.concurrency);
-for (const [name, v, max] of [['rps', RPS, 5000], ['seconds', SECONDS, 600], ['tickets', TICKETS, 20000], ['concurrency', CONCURRENCY, 2048]] as const) {
+for (const [name, v, max] of [['rps', RPS, 5000], ['seconds', SECONDS, 600], ['tickets', TICKETS, 20000], ['concurrency', CONCURRENCY, 2048], ['agents', AGENTS, 5000]] as const) {
   if (!Number.isFinite(v) || v <= 0 || v > max) {
     process.stderr.write(`--${name} must be a number in (0, ${max}]\n`);
     process.exit(2);
@@ -108,18 +119,43 @@ async function main() {
   if (first.status !== 'succeeded') throw new Error(`seed sync failed: ${first.error}`);
   const facts = await db.selectFrom('ticket_facts').select('ticket_id').where('account_id', '=', account.id).execute();
   const ticketIds = facts.map((f) => f.ticket_id);
-  const agents = dataset.users.filter((u) => u.role === 'agent');
+  const agents: Array<{ id: number }> = dataset.users.filter((u) => u.role === 'agent');
   const admin = dataset.users.find((u) => u.role === 'admin')!;
+  if (SIDEBAR) {
+    // More agents than the demo helpdesk has: rows as a sync would have written them.
+    const extra = Array.from({ length: Math.max(0, AGENTS - agents.length) }, (_, i) => ({ id: 9_000_001 + i }));
+    const stamp = new Date().toISOString();
+    if (extra.length) {
+      await db
+        .insertInto('users')
+        .values(extra.map((u) => ({ account_id: account.id, id: u.id, name: `Load Agent ${u.id}`, email: null, role: 'agent', active: true, suspended: false, default_group_id: null, locale: null, time_zone: null, created_at: stamp, updated_at: stamp })))
+        .execute();
+    }
+    agents.push(...extra);
+  }
+  // The helpdesk's signing key, for the page POSTs' signed tokens.
+  const keys = await generateKeyPair('RS256', { extractable: true });
+  const publicKeyPem = await exportSPKI(keys.publicKey);
+  const pageToken = (userId: number) =>
+    new SignJWT({ context: { product: 'support', location: 'ticket_sidebar' } })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('demo.zendesk.com')
+      .setSubject(String(userId))
+      .setIssuedAt()
+      .setExpirationTime(`${SECONDS + 600}s`)
+      .sign(keys.privateKey);
 
+  const jobs = createSyncJobs({ db, sync, dbKind: database.kind, logger: silentLogger, settings: { pollingIntervalSeconds: 0.5 } });
   const app = createApp({
     config,
     db,
     logger: silentLogger,
     sync,
+    jobs,
     bus,
-    verifier: createHelpdeskTokenVerifier({ accountForIssuer: async () => undefined, publicKeyPem: async () => '' }),
+    verifier: createHelpdeskTokenVerifier({ accountForIssuer: async (iss) => (iss === 'demo.zendesk.com' ? account : undefined), publicKeyPem: async () => publicKeyPem }),
     accountId: account.id,
-    rateLimits: { perAccount: 10_000_000, perIp: 10_000_000 },
+    ...(SIDEBAR ? {} : { rateLimits: { perUser: 10_000_000, accountMinimum: 10_000_000, failedAuthPerIp: 10_000_000 } }),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -128,8 +164,12 @@ async function main() {
     (await issueSession(SESSION_SECRET, { accountId: account.id, subdomain: 'demo', userId, role })).sessionToken;
   const adminToken = await session(admin.id, 'admin');
   const agentTokens = await Promise.all(agents.map((a) => session(a.id, 'agent')));
+  const pageTokens = SIDEBAR ? await Promise.all(agents.map((a) => pageToken(a.id))) : [];
   log(`load: ${label}; ${TICKETS} tickets seeded and synced in ${((performance.now() - t0) / 1000).toFixed(1)} s (${ticketIds.length} with facts, ${agents.length} agents)`);
-  log(`load: ${RPS} rps for ${SECONDS} s at http://127.0.0.1:${port} (open loop, at most ${CONCURRENCY} in flight), syncs running back to back`);
+  log(
+    `load: ${RPS} rps for ${SECONDS} s at http://127.0.0.1:${port} (open loop, at most ${CONCURRENCY} in flight), syncs running back to back as jobs` +
+      (SIDEBAR ? `; sidebar mix from ${agents.length} agents' sessions on one address, default rate limits` : ''),
+  );
 
   // --- syncs back to back, each after new activity in the helpdesk ----------------------
   let loadRunning = true;
@@ -145,7 +185,8 @@ async function main() {
       }
       emu.advance(90);
       const started = performance.now();
-      const result = await sync.syncAccount(account.id, { trigger: 'load' });
+      const finished = await jobs.waitForAccountSync(await jobs.enqueueAccountSync(account.id, 'load'));
+      const result: SyncResult = finished.state === 'completed' ? (finished.output as SyncResult) : { status: 'failed', counts: {}, written: {}, refreshedTickets: 0, error: JSON.stringify(finished.output) };
       syncs.push({ ...result, ms: performance.now() - started });
     }
   })();
@@ -157,8 +198,9 @@ async function main() {
     seconds: SECONDS,
     concurrency: CONCURRENCY,
     ticketIds,
-    agents: agents.map((a, i) => ({ id: a.id, token: agentTokens[i]! })),
+    agents: agents.map((a, i) => ({ id: a.id, token: agentTokens[i]!, ...(SIDEBAR ? { pageToken: pageTokens[i]! } : {}) })),
     adminToken,
+    mix: SIDEBAR ? 'sidebar' : 'api',
   });
   loadRunning = false;
   await syncLoop;
@@ -172,6 +214,7 @@ async function main() {
       `not sent over the in-flight cap: ${result.notSent}, unanswered after 10 s: ${result.stragglers})`,
   );
   if (Object.keys(result.statuses).length > 1) log(`statuses: ${Object.entries(result.statuses).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  log(`429s:     ${result.statuses['429'] ?? 0} (goal: 0)`);
   log(`latency:  p50 ${ms(result.p50)}, p90 ${ms(result.p90)}, p99 ${ms(result.p99)}, max ${ms(result.max)}`);
   log(
     `rate:     ${(result.answered / (result.elapsedMs / 1000)).toFixed(1)} rps achieved (target ${RPS}; sending took ${(result.sendingMs / 1000).toFixed(1)} s, ` +
@@ -187,6 +230,7 @@ async function main() {
 
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await jobs.stop();
   await emu.close();
   await bus.close();
   await database.close();

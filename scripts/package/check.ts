@@ -1,12 +1,15 @@
 /**
- * The OFFLINE CHECK of an app package (what `zcli apps:validate` would reject, as far as it
- * can be known without a helpdesk account; zcli itself always uploads to the account).
+ * The OFFLINE CHECK of an app package: every rule of Zendesk's own validator
+ * (`zendesk_apps_support`, run on each upload; see zas/ and RULES.md), with its messages,
+ * plus Pulse's own stricter rules (logos, domainWhitelist hosts, complete translations).
+ * zcli itself always uploads to an account to validate.
  * Input: the package's files by path ("manifest.json", "assets/logo.png", …).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { readPngHeader } from './png.js';
+import { validateLikeZendesk } from './zas/index.js';
 
 export type PackageFiles = Map<string, Uint8Array>;
 
@@ -36,17 +39,9 @@ const MANIFEST_KEYS: Record<string, 'string' | 'boolean' | 'object' | 'array' | 
   marketingOnly: 'boolean',
   oauth: 'object',
 };
-const REQUIRED_KEYS = ['author', 'frameworkVersion', 'location'];
-const PRODUCTS: Record<string, string[]> = {
-  support: [
-    'ticket_sidebar', 'new_ticket_sidebar', 'organization_sidebar', 'user_sidebar', 'top_bar', 'nav_bar',
-    'system_top_bar', 'background', 'modal', 'ticket_editor',
-  ],
-  chat: ['chat_sidebar', 'background', 'modal'],
-  sell: ['deal_card', 'lead_card', 'person_card', 'company_card', 'top_bar', 'background', 'modal'],
-};
+/** Keys whose type Zendesk's validator does not check itself (zas/manifest.ts does the rest). */
+const PULSE_TYPED_KEYS = ['name', 'author', 'location', 'oauth'];
 const ICON_LOCATIONS = ['top_bar', 'nav_bar', 'system_top_bar', 'ticket_editor'];
-const PARAMETER_TYPES = ['text', 'password', 'checkbox', 'url', 'number', 'multiline', 'hidden', 'oauth'];
 const MARKETPLACE_KEYS = ['name', 'description', 'short_description', 'long_description', 'installation_instructions', 'parameters'];
 const LOGOS: [string, number][] = [
   ['assets/logo.png', 320],
@@ -73,25 +68,30 @@ export function leafKeys(value: unknown, prefix = ''): string[] {
   return Object.entries(value).flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
 }
 
-export function checkAppPackage(files: PackageFiles): CheckResult {
+/** Zendesk's validator's findings, then Pulse's own. `symlinks`: paths that are symbolic links. */
+export function checkAppPackage(files: PackageFiles, symlinks: string[] = []): CheckResult {
+  const zendesk = validateLikeZendesk({ files, symlinks });
+  const pulse = checkPulseRules(files);
+  const errors = [...zendesk.errors, ...pulse.errors];
+  const warnings = [...zendesk.warnings, ...pulse.warnings];
+  return { ok: errors.length === 0, errors, warnings };
+}
+
+function checkPulseRules(files: PackageFiles): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
   const manifest = parseJson(files, 'manifest.json', errors);
-  if (!files.has('manifest.json')) errors.push('manifest.json: missing at the root of the package');
 
   let domains: string[] = [];
   let parameterNames: string[] = [];
-  let defaultLocale = 'en';
 
   if (manifest !== undefined && !isObject(manifest)) errors.push('manifest.json: must be a JSON object');
   if (isObject(manifest)) {
-    for (const key of REQUIRED_KEYS) if (!(key in manifest)) errors.push(`manifest.json: "${key}" is required`);
     for (const [key, value] of Object.entries(manifest)) {
       const expected = MANIFEST_KEYS[key];
       if (!expected) errors.push(`manifest.json: unknown property "${key}" (framework 2.0 allows ${Object.keys(MANIFEST_KEYS).join(', ')})`);
-      else if (expected !== 'any' && typeOf(value) !== expected) errors.push(`manifest.json: "${key}" must be ${expected === 'array' ? 'an array' : `a ${expected}`}, not ${typeOf(value)}`);
+      else if (PULSE_TYPED_KEYS.includes(key) && typeOf(value) !== expected) errors.push(`manifest.json: "${key}" must be ${expected === 'array' ? 'an array' : `a ${expected}`}, not ${typeOf(value)}`);
     }
-    if ('frameworkVersion' in manifest && manifest.frameworkVersion !== '2.0') errors.push(`manifest.json: "frameworkVersion" must be "2.0", not ${JSON.stringify(manifest.frameworkVersion)}`);
     if (typeof manifest.name === 'string' && manifest.name.trim() === '') errors.push('manifest.json: "name" must not be empty');
     if (typeof manifest.version === 'string' && !/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(manifest.version)) errors.push(`manifest.json: "version" ${JSON.stringify(manifest.version)} is not a semantic version (x.y.z)`);
     if (isObject(manifest.author)) {
@@ -100,7 +100,6 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
       if (typeof author.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(author.email)) errors.push('manifest.json: "author.email" must be an email address');
       if (author.url !== undefined && (typeof author.url !== 'string' || !/^https?:\/\//.test(author.url))) errors.push('manifest.json: "author.url" must be an http(s) URL');
     }
-    if (typeof manifest.defaultLocale === 'string') defaultLocale = manifest.defaultLocale;
 
     if (Array.isArray(manifest.domainWhitelist)) {
       manifest.domainWhitelist.forEach((d, i) => {
@@ -110,45 +109,25 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
       });
     }
 
+    // Products, location names, URL schemes and asset paths are Zendesk's rules (zas/manifest.ts);
+    // Pulse adds that an absolute URL's host is whitelisted and that icon locations have their icon.
     if (isObject(manifest.location)) {
       for (const [product, locations] of Object.entries(manifest.location)) {
-        const known = PRODUCTS[product];
-        if (!known) {
-          errors.push(`manifest.json: location.${product} is not a known product (${Object.keys(PRODUCTS).join(', ')})`);
-          continue;
-        }
-        if (!isObject(locations)) {
-          errors.push(`manifest.json: location.${product} must be an object of locations`);
-          continue;
-        }
+        if (!isObject(locations)) continue;
         for (const [name, spec] of Object.entries(locations)) {
           const where = `location.${product}.${name}`;
-          if (!known.includes(name)) errors.push(`manifest.json: ${where} is not a ${product} location (${known.join(', ')})`);
           const url = typeof spec === 'string' ? spec : isObject(spec) ? spec.url : undefined;
-          if (typeof url !== 'string' || !url) {
-            errors.push(`manifest.json: ${where}.url is required`);
-            continue;
-          }
-          if (isObject(spec)) {
-            if (spec.flexible !== undefined && typeof spec.flexible !== 'boolean') errors.push(`manifest.json: ${where}.flexible must be a boolean`);
-            if (spec.autoHide !== undefined && typeof spec.autoHide !== 'boolean') errors.push(`manifest.json: ${where}.autoHide must be a boolean`);
-          }
-          if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
-            let parsed: URL | null = null;
+          if (isObject(spec) && spec.autoHide !== undefined && typeof spec.autoHide !== 'boolean') errors.push(`manifest.json: ${where}.autoHide must be a boolean`);
+          if (typeof url === 'string' && /^https:/i.test(url)) {
+            let host: string | null = null;
             try {
-              parsed = new URL(url);
+              host = new URL(url).host.toLowerCase();
             } catch {
-              errors.push(`manifest.json: ${where}.url ${JSON.stringify(url)} is not a valid URL`);
+              // Reported by Zendesk's rule (invalid_location_uri).
             }
-            if (parsed) {
-              if (parsed.protocol !== 'https:') errors.push(`manifest.json: ${where}.url ${JSON.stringify(url)} must use https`);
-              else if (!domains.includes(parsed.host.toLowerCase()) && !domains.includes(parsed.hostname.toLowerCase())) {
-                errors.push(`manifest.json: ${where}.url host "${parsed.host}" is not listed in domainWhitelist (${domains.join(', ') || 'empty'})`);
-              }
+            if (host && !domains.includes(host) && !domains.includes(host.replace(/:\d+$/, ''))) {
+              errors.push(`manifest.json: ${where}.url host "${host}" is not listed in domainWhitelist (${domains.join(', ') || 'empty'})`);
             }
-          } else {
-            const file = url.replace(/^\.?\//, '').split(/[?#]/)[0]!;
-            if (!files.has(file)) errors.push(`manifest.json: ${where}.url "${url}" is not a file in the package`);
           }
           if (ICON_LOCATIONS.includes(name) && !files.has(`assets/icon_${name}.svg`)) {
             errors.push(`assets/icon_${name}.svg: missing (required for the ${name} location)`);
@@ -169,12 +148,8 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
           errors.push(`manifest.json: ${where}.name ${JSON.stringify(name)} must be an identifier`);
           return;
         }
-        if (parameterNames.includes(name)) errors.push(`manifest.json: parameter "${name}" is declared twice`);
-        parameterNames.push(name);
-        if (typeof p.type !== 'string' || !PARAMETER_TYPES.includes(p.type)) errors.push(`manifest.json: parameter "${name}" has type ${JSON.stringify(p.type)}; allowed: ${PARAMETER_TYPES.join(', ')}`);
-        for (const flag of ['required', 'secure']) {
-          if (p[flag] !== undefined && typeof p[flag] !== 'boolean') errors.push(`manifest.json: parameter "${name}".${flag} must be a boolean`);
-        }
+        // Types, flags and duplicates are Zendesk's rules (zas/manifest.ts).
+        if (!parameterNames.includes(name)) parameterNames.push(name);
         if (p.secure === true && p.default !== undefined) errors.push(`manifest.json: secure parameter "${name}" must not carry a default`);
         if (p.secure === true && domains.length === 0) errors.push(`manifest.json: secure parameter "${name}" needs the external host in domainWhitelist`);
         if (p.default !== undefined) {
@@ -203,7 +178,6 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
 
   // Translations.
   const translationFiles = [...files.keys()].filter((f) => /^translations\/[^/]+\.json$/.test(f)).sort();
-  if (!files.has(`translations/${defaultLocale}.json`)) errors.push(`translations/${defaultLocale}.json: missing (the default locale's translations)`);
   const keySets = new Map<string, Set<string>>();
   for (const file of translationFiles) {
     const data = parseJson(files, file, errors);
@@ -257,15 +231,42 @@ export function checkAppPackage(files: PackageFiles): CheckResult {
   }
 
   for (const file of files.keys()) {
-    if (!/^(manifest\.json|assets\/.+|translations\/.+|README\.md)$/.test(file)) warnings.push(`${file}: outside manifest.json, assets/ and translations/`);
+    // requirements.json: what an install creates, at the app's root (developer docs "Specifying app requirements").
+    if (!/^(manifest\.json|requirements\.json|assets\/.+|translations\/.+|README\.md)$/.test(file)) warnings.push(`${file}: outside manifest.json, requirements.json, assets/ and translations/`);
   }
 
-  return { ok: errors.length === 0, errors, warnings };
+  return { errors, warnings };
 }
 
 export function readZipFiles(zipPath: string): PackageFiles {
   const entries = unzipSync(readFileSync(zipPath));
   return new Map(Object.entries(entries).filter(([name]) => !name.endsWith('/')));
+}
+
+/**
+ * Entries of a zip that are symbolic links: Unix-made entries (central directory
+ * "version made by" host 3) whose external attributes carry the S_IFLNK file type.
+ */
+export function readZipSymlinks(zipPath: string): string[] {
+  const zip = readFileSync(zipPath);
+  const links: string[] = [];
+  for (let at = zip.indexOf(CENTRAL_HEADER); at >= 0; at = zip.indexOf(CENTRAL_HEADER, at + 46)) {
+    const madeOnUnix = zip[at + 5] === 3;
+    const mode = zip.readUInt32LE(at + 38) >>> 16;
+    const name = zip.subarray(at + 46, at + 46 + zip.readUInt16LE(at + 28)).toString('utf8');
+    if (madeOnUnix && (mode & 0o170000) === 0o120000) links.push(name);
+  }
+  return links;
+}
+const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+/** Files under `dir` that are symbolic links (Zendesk refuses packages with any). */
+export function readDirSymlinks(dir: string, sub = ''): string[] {
+  return readdirSync(path.join(dir, sub)).flatMap((name) => {
+    const rel = sub ? `${sub}/${name}` : name;
+    const stat = lstatSync(path.join(dir, rel));
+    return stat.isSymbolicLink() ? [rel] : stat.isDirectory() ? readDirSymlinks(dir, rel) : [];
+  });
 }
 
 export function readDirFiles(dir: string): PackageFiles {

@@ -6,7 +6,7 @@
  * "KPI differs from the helpdesk metric set" cross-check lands there).
  */
 import pino from 'pino';
-import { CES_FIELD_ID, NPS_FIELD_ID, generateDataset, type Dataset, type Emulator } from '../../backend/src/emulator/index.js';
+import { CES_FIELD_ID, NPS_FIELD_ID, generateDataset, withSurveyCsat, type Dataset, type Emulator } from '../../backend/src/emulator/index.js';
 import { settingsFor } from '../../backend/src/settings/service.js';
 import type { SyncResult } from '../../backend/src/sync/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -33,9 +33,11 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-export async function startDemoStack(options: { tickets: number; seed?: number; now?: Date; env?: Record<string, string> }): Promise<DemoStack> {
+export async function startDemoStack(options: { tickets: number; seed?: number; now?: Date; env?: Record<string, string>; csat?: 'ratings' | 'survey' }): Promise<DemoStack> {
   const now = options.now ?? NOW;
-  const dataset = generateDataset({ seed: options.seed ?? 42, tickets: options.tickets, now });
+  const generated = generateDataset({ seed: options.seed ?? 42, tickets: options.tickets, now });
+  // The demo account's CSAT setting: legacy ratings (default) or survey responses (DEMO_CSAT=survey).
+  const dataset = options.csat === 'survey' ? withSurveyCsat(generated) : generated;
   const tdb = await createTestDatabase();
   const emu = await startTestEmulator(dataset, { now });
   const warnings: LoggedWarning[] = [];

@@ -70,7 +70,7 @@ describe('TeamView data', () => {
     const headers = [...document.querySelectorAll('thead [data-sort-key]')].map((h) => h.getAttribute('data-sort-key'));
     expect(headers).toEqual([
       'name', 'ticketsSolved', 'firstResponseMinutes', 'firstResponseBusinessMinutes', 'firstResolutionMinutes', 'fullResolutionMinutes',
-      'fullResolutionBusinessMinutes', 'fcr', 'csat', 'nps', 'ces', 'reopens', 'publicReplies',
+      'fullResolutionBusinessMinutes', 'fcr', 'handleTimeMinutes', 'csat', 'nps', 'ces', 'reopens', 'publicReplies',
     ]);
     const anaCsat = document.querySelector('tr[data-agent-id="1"] td[data-kpi="csat"]')!;
     expect(anaCsat.textContent).toContain('90%');
@@ -204,18 +204,20 @@ describe('TeamView data', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('Pulse is not set up');
   });
 
-  test('trend charts load lazily for the selected agent, by day or week', async () => {
+  test('trend charts load lazily for the selected agent, by week when daily samples are small, or by day', async () => {
     const buckets = ['2026-11-02', '2026-11-09'].map((d) => ({ start: `${d}T00:00:00.000Z`, kpis: kpis() }));
     const f = fakeFetch(routes({ 'GET /api/v1/kpis/agents/*/trend': { buckets } }));
     renderApp(<TeamView />, { fetch: f.fetch, session: lead });
     await waitFor(() => expect(rowNames()).toHaveLength(4));
     const charts = await screen.findByTestId('trend-charts', {}, { timeout: 5000 });
-    expect(charts.querySelectorAll('figure')).toHaveLength(12);
-    expect(f.callsTo('/api/v1/kpis/agents/1/trend')[0]!.url.searchParams.get('bucket')).toBe('day');
+    expect(charts.querySelectorAll('figure')).toHaveLength(13);
+    // Ana solves far fewer than 10 tickets a day over 30 days: weekly buckets by default, said so.
+    expect(f.callsTo('/api/v1/kpis/agents/1/trend')[0]!.url.searchParams.get('bucket')).toBe('week');
+    expect(screen.getByText('Weekly buckets: the daily samples are small.')).toBeTruthy();
     fireEvent.click(within(document.querySelector('tr[data-agent-id="3"]') as HTMLElement).getByText('Cy'));
     await waitFor(() => expect(f.callsTo('/api/v1/kpis/agents/3/trend')).toHaveLength(1));
-    fireEvent.change(screen.getByDisplayValue('per day'), { target: { value: 'week' } });
-    await waitFor(() => expect(f.callsTo('/api/v1/kpis/agents/3/trend').at(-1)!.url.searchParams.get('bucket')).toBe('week'));
+    fireEvent.change(screen.getByDisplayValue('per week'), { target: { value: 'day' } });
+    await waitFor(() => expect(f.callsTo('/api/v1/kpis/agents/3/trend').at(-1)!.url.searchParams.get('bucket')).toBe('day'));
   });
 
   test('in Spanish', async () => {

@@ -16,8 +16,28 @@ const stat = (median: number | null, count = median === null ? 0 : 10, extra: ob
   ...extra,
 });
 
-export function kpis(overrides: Partial<Kpis> = {}): Kpis {
-  return {
+/**
+ * Kpis overrides as the tests write them: the fields the backend adds to every figure
+ * (`lowSample`, CSAT's source fields, `rejected`) may be left out; `complete` fills them
+ * as a legacy-ratings account with enough answers would have them.
+ */
+type Loose<T> = Omit<T, 'lowSample' | 'source' | 'scale' | 'meanRating' | 'rejected'> & Partial<T>;
+export type KpiOverrides = { [K in keyof Kpis]?: K extends 'previous' ? Kpis[K] : Kpis[K] extends number ? Kpis[K] : Loose<NonNullable<Kpis[K]>> };
+
+const CSAT_SOURCE_FIELDS = { source: 'ratings', scale: null, meanRating: null, rejected: 0 } as const;
+const WITH_REJECTED = new Set(['nps', 'ces', 'handleTimeMinutes']);
+
+function complete(overrides: KpiOverrides): Partial<Kpis> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key === 'previous' || typeof value !== 'object' || value === null) out[key] = value;
+    else out[key] = { lowSample: false, ...(key === 'csat' ? CSAT_SOURCE_FIELDS : {}), ...(WITH_REJECTED.has(key) ? { rejected: 0 } : {}), ...value };
+  }
+  return out as Partial<Kpis>;
+}
+
+export function kpis(overrides: KpiOverrides = {}): Kpis {
+  const base: KpiOverrides = {
     ticketsSolved: 12,
     firstResponseMinutes: stat(45, 10, { target: 60, met: true, attainment: 0.8 }),
     firstResponseBusinessMinutes: stat(30),
@@ -30,8 +50,10 @@ export function kpis(overrides: Partial<Kpis> = {}): Kpis {
     ces: { responses: 0, mean: null, agreeRate: null, rejected: 0 },
     reopens: 1,
     publicReplies: 20,
-    ...overrides,
+    // no handle-time field configured: no values
+    handleTimeMinutes: { ...stat(null), rejected: 0 },
   };
+  return { ...complete(base), ...complete(overrides) } as Kpis;
 }
 
 export function emptyKpis(): Kpis {
@@ -49,7 +71,7 @@ export function emptyKpis(): Kpis {
   });
 }
 
-export function agent(agentId: number, name: string, overrides: Partial<Kpis> = {}, groupIds = [100]): AgentKpis {
+export function agent(agentId: number, name: string, overrides: KpiOverrides = {}, groupIds = [100]): AgentKpis {
   return { agentId, name, groupIds, ...kpis(overrides) };
 }
 
@@ -70,6 +92,8 @@ export function ticketKpis(overrides: Partial<TicketKpis> = {}): TicketKpis {
     reopens: 0,
     oneTouch: true,
     csat: 'good',
+    channel: 'web',
+    handleTimeMinutes: null,
     ...overrides,
   };
 }

@@ -20,15 +20,21 @@ describe('database', () => {
       expect.arrayContaining([
         'accounts', 'users', 'groups', 'group_memberships', 'tickets', 'ticket_comments', 'ticket_field_changes',
         'ticket_metric_sets', 'satisfaction_ratings', 'schedules', 'schedule_holidays', 'sync_cursors', 'sync_runs',
-        'ticket_facts_dirty', 'ticket_facts', 'ticket_fact_events',
+        'ticket_facts_dirty', 'ticket_facts', 'ticket_fact_events', 'rate_limit_hits',
       ]),
     );
-    for (const table of tables.filter((n) => n !== 'accounts')) {
-      const { rows } = await sql<{ column_name: string }>`
+    // rate_limit_hits holds no helpdesk data, only counters keyed by limiter and subject
+    // (a user, an account, an address): keyed by that key, checked below.
+    const primaryKey = async (table: string) =>
+      (
+        await sql<{ column_name: string }>`
         select a.attname as column_name
         from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-        where i.indrelid = ${table}::regclass and i.indisprimary`.execute(t.db);
-      expect(rows.map((r) => r.column_name), table).toContain('account_id');
+        where i.indrelid = ${table}::regclass and i.indisprimary`.execute(t.db)
+      ).rows.map((r) => r.column_name);
+    expect(await primaryKey('rate_limit_hits')).toEqual(['key']);
+    for (const table of tables.filter((n) => n !== 'accounts' && n !== 'rate_limit_hits')) {
+      expect(await primaryKey(table), table).toContain('account_id');
     }
   });
 

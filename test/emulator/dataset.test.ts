@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, EmulatorStore, generateDataset, CES_FIELD_ID, NPS_FIELD_ID, SYSTEM_USER, type Dataset, type TicketRecord } from '../../backend/src/emulator/index.js';
+import { BusinessCalendar, EmulatorStore, generateDataset, CES_FIELD_ID, HANDLE_TIME_FIELD_ID, NPS_FIELD_ID, SYSTEM_USER, type Dataset, type TicketRecord } from '../../backend/src/emulator/index.js';
 
 const NOW = new Date('2026-03-02T00:00:00Z');
 const dataset = generateDataset({ seed: 42, tickets: 1500, now: NOW });
@@ -34,7 +34,7 @@ describe('generateDataset', () => {
     for (const a of agents) expect(dataset.memberships.some((m) => m.userId === a.id && m.isDefault && m.groupId === a.defaultGroupId)).toBe(true);
     expect(dataset.users.filter((u) => u.role === 'end-user').length).toBe(180);
     expect(new Set(dataset.users.map((u) => u.email)).size).toBe(dataset.users.length);
-    expect(dataset.ticketFields.map((f) => f.id)).toEqual([NPS_FIELD_ID, CES_FIELD_ID]);
+    expect(dataset.ticketFields.map((f) => f.id)).toEqual([NPS_FIELD_ID, CES_FIELD_ID, HANDLE_TIME_FIELD_ID]);
     expect(generateDataset({ seed: 42, tickets: 3000, now: NOW }).users.length).toBe(6 + 360);
   });
 

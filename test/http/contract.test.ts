@@ -10,6 +10,8 @@ import {
   agentKpisSchema,
   agentsKpisResponseSchema,
   apiErrorBodySchema,
+  attentionResponseSchema,
+  channelsResponseSchema,
   demoDirectorySchema,
   DRILL_METRICS,
   drillDownResponseSchema,
@@ -93,6 +95,34 @@ describe('every route answers in its contract shape', () => {
     expectMatchesContract(agentKpisSchema, one.body);
   });
 
+  it('team and agents with compare=previous, and a channel filter', async () => {
+    const team = await call(`/kpis/team?${W}&compare=previous&channel=email`);
+    expect(team.status).toBe(200);
+    expectMatchesContract(teamKpisResponseSchema, team.body);
+    expect((team.body as { team: object }).team).toHaveProperty('previous');
+    const agents = await call(`/kpis/agents?${W}&compare=previous`);
+    expect(agents.status).toBe(200);
+    expectMatchesContract(agentsKpisResponseSchema, agents.body);
+    expect((agents.body as { agents: object[] }).agents[0]).toHaveProperty('previous');
+  });
+
+  it('channels, for the team and one agent, with and without the previous period', async () => {
+    for (const query of [W, `${W}&compare=previous`, `${W}&agentId=${ANA}`]) {
+      const { status, body } = await call(`/kpis/channels?${query}`);
+      expect(status).toBe(200);
+      expectMatchesContract(channelsResponseSchema, body);
+      expect((body as { channels: unknown[] }).channels.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('attention, with the reasons', async () => {
+    for (const query of [W, `${W}&compare=previous`]) {
+      const { status, body } = await call(`/kpis/attention?${query}`);
+      expect(status).toBe(200);
+      expectMatchesContract(attentionResponseSchema, body);
+    }
+  });
+
   it('trend, by day and by week', async () => {
     for (const bucket of ['day', 'week']) {
       const { status, body } = await call(`/kpis/agents/${ANA}/trend?${W}&bucket=${bucket}`);
@@ -119,6 +149,10 @@ describe('every route answers in its contract shape', () => {
     const updated = await call('/settings', { method: 'PUT', body: { teamLeadIds: '7, 8', cesScale: '5', groupSchedules: { '100': 42 } } });
     expect(updated.status).toBe(200);
     expectMatchesContract(settingsSchema, updated.body);
+    const issue16 = await call('/settings', { method: 'PUT', body: { csatSource: 'ratings', handleTimeFieldId: '360000000003', minSample: '5', targets: { handleTimeMinutes: 30 } } });
+    expect(issue16.status).toBe(200);
+    expectMatchesContract(settingsSchema, issue16.body);
+    expect(issue16.body).toMatchObject({ csatSource: 'ratings', handleTimeFieldId: 360000000003, minSample: 5 });
   });
 
   it('sync start and status, and the account', async () => {

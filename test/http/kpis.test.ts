@@ -64,12 +64,13 @@ describe('KPI routes', () => {
           'ces',
           'reopens',
           'publicReplies',
+          'handleTimeMinutes',
         ].sort(),
       );
       expect(body.team.ticketsSolved).toBe(5);
-      expect(body.team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6 });
+      expect(body.team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true });
       expect(body.team.csat).toMatchObject({ good: 3, bad: 1, offered: 5, score: 0.75, responseRate: 0.8, target: 0.8, met: false });
-      expect(body.team.fcr).toEqual({ eligible: 4, oneTouch: 2, zeroTouch: 1, rate: 0.5 });
+      expect(body.team.fcr).toEqual({ eligible: 4, oneTouch: 2, zeroTouch: 1, rate: 0.5, lowSample: true });
       expect(body.team.nps).toMatchObject({ responses: 5, promoters: 2, passives: 1, detractors: 2, score: 0 });
       expect(body.team.ces).toMatchObject({ responses: 3, agreeRate: 2 / 3 });
       expect(body.team.reopens).toBe(1);
@@ -162,7 +163,7 @@ describe('KPI routes', () => {
       const { status, body } = await json(`/kpis/agents/${ANA}?${W}`, 'ana');
       expect(status).toBe(200);
       expect(body).toMatchObject({ agentId: ANA, name: 'Ana Agent', groupIds: [10], ticketsSolved: 3, reopens: 0, publicReplies: 5 });
-      expect(body.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3 });
+      expect(body.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3, lowSample: true });
     });
 
     it("403s another agent's figures for an agent, and lets an admin read them", async () => {

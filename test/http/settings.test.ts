@@ -47,7 +47,7 @@ describe('settings routes', () => {
   it("answers the environment's defaults to any signed-in user", async () => {
     const { status, body } = await call('GET', '/settings', 'ana');
     expect(status).toBe(200);
-    expect(body).toEqual({ targets: { csat: 0.9 }, teamLeadIds: [], npsFieldId: 360001, cesFieldId: null, cesScale: 5, groupSchedules: {} });
+    expect(body).toEqual({ targets: { csat: 0.9 }, teamLeadIds: [], npsFieldId: 360001, cesFieldId: null, cesScale: 5, groupSchedules: {}, handleTimeFieldId: null, minSample: 10 });
   });
 
   it('401s without a session', async () => {
@@ -65,7 +65,7 @@ describe('settings routes', () => {
   it('stores an admin update, returns the stored settings, and the KPI routes use them', async () => {
     const res = await call('PUT', '/settings', 'cy', { targets: { firstResponseMinutes: 20, fcr: 0.7 }, teamLeadIds: [BEN], cesScale: 7, groupSchedules: { '10': 5 } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ targets: { firstResponseMinutes: 20, fcr: 0.7 }, teamLeadIds: [BEN], npsFieldId: 360001, cesFieldId: null, cesScale: 7, groupSchedules: { '10': 5 } });
+    expect(res.body).toEqual({ targets: { firstResponseMinutes: 20, fcr: 0.7 }, teamLeadIds: [BEN], npsFieldId: 360001, cesFieldId: null, cesScale: 7, groupSchedules: { '10': 5 }, handleTimeFieldId: null, minSample: 10 });
     expect((await call('GET', '/settings', 'ana')).body).toEqual(res.body);
 
     const team = await call('GET', `/kpis/team?${W}`, 'ana');

@@ -65,21 +65,21 @@ describe('KPI aggregates over a window', () => {
     it('computes duration statistics with percentile_cont interpolation', async () => {
       const team = await teamKpis(t.db, q(), NO_TARGETS);
       // [5, 10, 20, 30, 40]: p90 at rank 3.6 → 30 + 0.6 × 10
-      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36 });
+      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, lowSample: true });
       // [5, 15, 20, 40]: median at rank 1.5 → 17.5; p90 at rank 2.7 → 20 + 0.7 × 20
-      expect(team.firstResponseBusinessMinutes).toEqual({ count: 4, mean: 20, median: 17.5, p90: 34 });
+      expect(team.firstResponseBusinessMinutes).toEqual({ count: 4, mean: 20, median: 17.5, p90: 34, lowSample: true });
       // [100, 120, 200, 300, 400]
-      expect(team.firstResolutionMinutes).toEqual({ count: 5, mean: 224, median: 200, p90: 360 });
+      expect(team.firstResolutionMinutes).toEqual({ count: 5, mean: 224, median: 200, p90: 360, lowSample: true });
       // [100, 120, 200, 300, 1000]: p90 = 300 + 0.6 × 700
-      expect(team.fullResolutionMinutes).toEqual({ count: 5, mean: 344, median: 200, p90: 720 });
+      expect(team.fullResolutionMinutes).toEqual({ count: 5, mean: 344, median: 200, p90: 720, lowSample: true });
       // [60, 100, 150, 500] (ticket 5 has no business value)
-      expect(team.fullResolutionBusinessMinutes).toEqual({ count: 4, mean: 202.5, median: 125, p90: 395 });
+      expect(team.fullResolutionBusinessMinutes).toEqual({ count: 4, mean: 202.5, median: 125, p90: 395, lowSample: true });
     });
 
     it('counts solved tickets and FCR by the latest solve', async () => {
       const team = await teamKpis(t.db, q(), NO_TARGETS);
       expect(team.ticketsSolved).toBe(5);
-      expect(team.fcr).toEqual({ eligible: 4, oneTouch: 2, zeroTouch: 1, rate: 0.5 });
+      expect(team.fcr).toEqual({ eligible: 4, oneTouch: 2, zeroTouch: 1, rate: 0.5, lowSample: true });
     });
 
     it('computes CSAT with its Wilson interval, leaving unoffered ratings and ratings outside the window out', async () => {
@@ -97,7 +97,7 @@ describe('KPI aggregates over a window', () => {
     it('computes NPS and CES, counting out-of-scale answers as rejected', async () => {
       const team = await teamKpis(t.db, q(), NO_TARGETS);
       // 10, 7, 3, 9, 0 valid (11 rejected; the 10 at `to` is outside)
-      expect(team.nps).toEqual({ responses: 5, promoters: 2, passives: 1, detractors: 2, score: 0, rejected: 1 });
+      expect(team.nps).toEqual({ responses: 5, promoters: 2, passives: 1, detractors: 2, score: 0, rejected: 1, lowSample: true });
       // 7, 5, 2 valid; 4.5 and 8 rejected
       expect(team.ces.responses).toBe(3);
       expect(team.ces.mean).toBeCloseTo(14 / 3, 10);
@@ -113,8 +113,8 @@ describe('KPI aggregates over a window', () => {
       ]);
       try {
         const feb = await teamKpis(t.db, { accountId, from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-02T00:00:00Z') }, NO_TARGETS);
-        expect(feb.nps).toEqual({ responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 1 });
-        expect(feb.ces).toEqual({ responses: 0, mean: null, agreeRate: null, rejected: 1 });
+        expect(feb.nps).toEqual({ responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 1, lowSample: true });
+        expect(feb.ces).toEqual({ responses: 0, mean: null, agreeRate: null, rejected: 1, lowSample: true });
       } finally {
         await t.db.deleteFrom('ticket_facts').where('account_id', '=', accountId).where('ticket_id', '=', 20).execute();
       }
@@ -123,7 +123,7 @@ describe('KPI aggregates over a window', () => {
     it('reads CES on a 5-point scale when so configured', async () => {
       const team = await teamKpis(t.db, q(), { targets: {}, cesScale: 5 });
       // 5 and 2 valid (5 ≥ 4 agrees); 7, 4.5 and 8 rejected
-      expect(team.ces).toEqual({ responses: 2, mean: 3.5, agreeRate: 0.5, rejected: 3 });
+      expect(team.ces).toEqual({ responses: 2, mean: 3.5, agreeRate: 0.5, rejected: 3, lowSample: true });
     });
 
     it('counts reopens and public replies by their own instant', async () => {
@@ -134,7 +134,7 @@ describe('KPI aggregates over a window', () => {
 
     it('gives nulls, not zeros, for an empty window', async () => {
       const empty = await teamKpis(t.db, { accountId, from: new Date('2026-01-10T00:00:00Z'), to: new Date('2026-01-11T00:00:00Z') }, NO_TARGETS);
-      const nullStat = { count: 0, mean: null, median: null, p90: null };
+      const nullStat = { count: 0, mean: null, median: null, p90: null, lowSample: true };
       expect(empty).toEqual({
         ticketsSolved: 0,
         firstResponseMinutes: nullStat,
@@ -142,37 +142,38 @@ describe('KPI aggregates over a window', () => {
         firstResolutionMinutes: nullStat,
         fullResolutionMinutes: nullStat,
         fullResolutionBusinessMinutes: nullStat,
-        fcr: { eligible: 0, oneTouch: 0, zeroTouch: 0, rate: null },
-        csat: { good: 0, bad: 0, offered: 0, score: null, low: null, high: null, responseRate: null },
-        nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 0 },
-        ces: { responses: 0, mean: null, agreeRate: null, rejected: 0 },
+        fcr: { eligible: 0, oneTouch: 0, zeroTouch: 0, rate: null, lowSample: true },
+        csat: { good: 0, bad: 0, offered: 0, score: null, low: null, high: null, responseRate: null, source: 'ratings', scale: null, meanRating: null, rejected: 0, lowSample: true },
+        nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 0, lowSample: true },
+        ces: { responses: 0, mean: null, agreeRate: null, rejected: 0, lowSample: true },
         reopens: 0,
         publicReplies: 0,
+        handleTimeMinutes: { ...nullStat, rejected: 0 },
       });
     });
 
     it('narrows to a group by the group at the same event', async () => {
       const g10 = await teamKpis(t.db, { ...q(), groupId: 10 }, NO_TARGETS);
-      expect(g10.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28 });
+      expect(g10.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true });
       expect(g10.ticketsSolved).toBe(3); // tickets 1, 2, 4 (latest solve in group 10)
       expect(g10.firstResolutionMinutes.count).toBe(2); // tickets 1, 2 (first solves of 3, 4, 5 were in group 20)
-      expect(g10.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3 });
+      expect(g10.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3, lowSample: true });
       expect(g10.publicReplies).toBe(5);
       expect(g10.reopens).toBe(0);
       expect(g10.csat).toMatchObject({ good: 3, bad: 1, offered: 5 });
       expect(g10.nps).toMatchObject({ responses: 2, promoters: 1, passives: 1, detractors: 0, score: 50, rejected: 1 });
 
       const g20 = await teamKpis(t.db, { ...q(), groupId: 20 }, NO_TARGETS);
-      expect(g20.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5 });
+      expect(g20.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true });
       expect(g20.ticketsSolved).toBe(2);
-      expect(g20.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1 });
+      expect(g20.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1, lowSample: true });
       expect(g20.reopens).toBe(1);
       expect(g20.csat).toMatchObject({ good: 0, bad: 0, offered: 0, score: null });
     });
 
     it("never reads another account's rows", async () => {
       const other = await teamKpis(t.db, { accountId: otherAccountId, from: FROM, to: TO }, NO_TARGETS);
-      expect(other.firstResponseMinutes).toEqual({ count: 1, mean: 1, median: 1, p90: 1 });
+      expect(other.firstResponseMinutes).toEqual({ count: 1, mean: 1, median: 1, p90: 1, lowSample: true });
       expect(other.csat).toMatchObject({ good: 0, bad: 1, offered: 1 });
       expect(other.publicReplies).toBe(1);
     });
@@ -182,13 +183,13 @@ describe('KPI aggregates over a window', () => {
     it('attributes each KPI per the attribution table', async () => {
       const ana = (await agentKpis(t.db, q(), ANA, NO_TARGETS))!;
       expect(ana).toMatchObject({ agentId: ANA, name: 'Ana Agent', groupIds: [10] });
-      expect(ana.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28 });
-      expect(ana.firstResponseBusinessMinutes).toEqual({ count: 3, mean: 13.33, median: 15, p90: 19 });
-      expect(ana.firstResolutionMinutes).toEqual({ count: 2, mean: 160, median: 160, p90: 192 });
-      expect(ana.fullResolutionMinutes).toEqual({ count: 3, mean: 440, median: 200, p90: 840 });
-      expect(ana.fullResolutionBusinessMinutes).toEqual({ count: 3, mean: 220, median: 100, p90: 420 });
+      expect(ana.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true });
+      expect(ana.firstResponseBusinessMinutes).toEqual({ count: 3, mean: 13.33, median: 15, p90: 19, lowSample: true });
+      expect(ana.firstResolutionMinutes).toEqual({ count: 2, mean: 160, median: 160, p90: 192, lowSample: true });
+      expect(ana.fullResolutionMinutes).toEqual({ count: 3, mean: 440, median: 200, p90: 840, lowSample: true });
+      expect(ana.fullResolutionBusinessMinutes).toEqual({ count: 3, mean: 220, median: 100, p90: 420, lowSample: true });
       expect(ana.ticketsSolved).toBe(3);
-      expect(ana.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3 });
+      expect(ana.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3, lowSample: true });
       expect(ana.csat.good).toBe(2);
       expect(ana.csat.bad).toBe(1);
       expect(ana.csat.offered).toBe(4);
@@ -198,23 +199,23 @@ describe('KPI aggregates over a window', () => {
       expect(ana.csat.low).toBeCloseTo(0.2076596, 6);
       expect(ana.csat.high).toBeCloseTo(0.9385081, 6);
       expect([ana.csat.low, ana.csat.high]).toEqual([w.low, w.high]);
-      expect(ana.nps).toEqual({ responses: 2, promoters: 1, passives: 1, detractors: 0, score: 50, rejected: 1 });
-      expect(ana.ces).toEqual({ responses: 2, mean: 6, agreeRate: 1, rejected: 1 });
+      expect(ana.nps).toEqual({ responses: 2, promoters: 1, passives: 1, detractors: 0, score: 50, rejected: 1, lowSample: true });
+      expect(ana.ces).toEqual({ responses: 2, mean: 6, agreeRate: 1, rejected: 1, lowSample: true });
       expect(ana.reopens).toBe(0);
       expect(ana.publicReplies).toBe(5);
 
       const ben = (await agentKpis(t.db, q(), BEN, NO_TARGETS))!;
-      expect(ben.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5 });
-      expect(ben.firstResponseBusinessMinutes).toEqual({ count: 1, mean: 40, median: 40, p90: 40 });
+      expect(ben.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true });
+      expect(ben.firstResponseBusinessMinutes).toEqual({ count: 1, mean: 40, median: 40, p90: 40, lowSample: true });
       // [100, 300, 400]: mean 266.666… rounded to two decimals
-      expect(ben.firstResolutionMinutes).toEqual({ count: 3, mean: 266.67, median: 300, p90: 380 });
-      expect(ben.fullResolutionMinutes).toEqual({ count: 2, mean: 200, median: 200, p90: 280 });
+      expect(ben.firstResolutionMinutes).toEqual({ count: 3, mean: 266.67, median: 300, p90: 380, lowSample: true });
+      expect(ben.fullResolutionMinutes).toEqual({ count: 2, mean: 200, median: 200, p90: 280, lowSample: true });
       expect(ben.ticketsSolved).toBe(2);
-      expect(ben.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1 });
+      expect(ben.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1, lowSample: true });
       expect(ben.csat).toMatchObject({ good: 1, bad: 0, offered: 1, score: 1, high: 1, responseRate: 1 });
       expect(ben.csat.low).toBeCloseTo(0.2065493, 6);
-      expect(ben.nps).toEqual({ responses: 2, promoters: 1, passives: 0, detractors: 1, score: 0, rejected: 0 });
-      expect(ben.ces).toEqual({ responses: 1, mean: 2, agreeRate: 0, rejected: 1 });
+      expect(ben.nps).toEqual({ responses: 2, promoters: 1, passives: 0, detractors: 1, score: 0, rejected: 0, lowSample: true });
+      expect(ben.ces).toEqual({ responses: 1, mean: 2, agreeRate: 0, rejected: 1, lowSample: true });
       expect(ben.reopens).toBe(1);
       expect(ben.publicReplies).toBe(2);
     });
@@ -243,7 +244,7 @@ describe('KPI aggregates over a window', () => {
       ]);
       const cy = agents[2]!;
       expect(cy.ticketsSolved).toBe(0);
-      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null });
+      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, lowSample: true });
       expect(cy.csat.score).toBeNull();
     });
 
@@ -276,7 +277,7 @@ describe('KPI aggregates over a window', () => {
     it('marks figures met or not and gives duration attainment', async () => {
       const team = await teamKpis(t.db, q(), TARGETS);
       // median 20 ≤ 20; 5, 10, 20 of [5, 10, 20, 30, 40] within
-      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6 });
+      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true });
       // median 200 > 150; 100, 120 of 5 within
       expect(team.fullResolutionMinutes).toMatchObject({ target: 150, met: false, attainment: 0.4 });
       expect(team.firstResponseBusinessMinutes).not.toHaveProperty('target');
@@ -296,7 +297,7 @@ describe('KPI aggregates over a window', () => {
 
     it('leaves met and attainment null when there is nothing to measure', async () => {
       const cy = (await agentKpis(t.db, q(), CY, TARGETS))!;
-      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, target: 20, met: null, attainment: null });
+      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, target: 20, met: null, attainment: null, lowSample: true });
       expect(cy.csat).toMatchObject({ target: 0.8, met: null });
       expect(cy.fcr).toMatchObject({ target: 0.5, met: null });
     });
@@ -309,7 +310,7 @@ describe('KPI aggregates over a window', () => {
       const total = counts(ana!);
       const summed = Object.fromEntries(Object.keys(total).map((k) => [k, trend!.buckets.reduce((s, b) => s + counts(b.kpis)[k]!, 0)]));
       expect(summed).toEqual(total);
-      expect(trend!.buckets[1]!.kpis.firstResponseMinutes).toEqual({ count: 1, mean: 20, median: 20, p90: 20 });
+      expect(trend!.buckets[1]!.kpis.firstResponseMinutes).toEqual({ count: 1, mean: 20, median: 20, p90: 20, lowSample: true });
       expect(trend!.buckets[3]!.kpis.firstResponseMinutes.median).toBeNull();
     });
 
@@ -396,6 +397,8 @@ describe('KPI aggregates over a window', () => {
         reopens: 1,
         oneTouch: false,
         csat: 'offered',
+        channel: 'other',
+        handleTimeMinutes: null,
       });
       expect(await ticketKpis(t.db, accountId, 8)).toBeUndefined();
     });
@@ -421,7 +424,11 @@ describe('KPI aggregates over a window', () => {
       expect(header).toContain('groupIds');
       expect(new Set(header).size).toBe(header.length);
       expect(rows).toHaveLength(3);
-      const cell = (row: string[], path: string) => row[header.indexOf(path)];
+      // Number cells stay numbers (so formula escaping leaves them alone); compared as written.
+      const cell = (row: Array<string | number>, path: string) => {
+        const v = row[header.indexOf(path)];
+        return v === undefined ? v : String(v);
+      };
       expect(cell(rows[0]!, 'agentId')).toBe(String(ANA));
       expect(cell(rows[0]!, 'firstResponseMinutes.median')).toBe('20');
       expect(cell(rows[0]!, 'firstResponseMinutes.met')).toBe('true');

@@ -149,9 +149,9 @@ describe('refreshDirtyTicketFacts / refreshTicketFacts', () => {
 
     const events = await t.db.selectFrom('ticket_fact_events').selectAll().where('ticket_id', '=', 1).orderBy('kind').orderBy('seq').execute();
     expect(events).toEqual([
-      { account_id: accountId, ticket_id: 1, kind: 'public_reply', seq: 1, at: new Date('2025-03-04T15:30:00Z'), agent_id: AGENT_A, group_id: 10 },
-      { account_id: accountId, ticket_id: 1, kind: 'public_reply', seq: 2, at: new Date('2025-03-04T18:10:00Z'), agent_id: AGENT_B, group_id: 10 },
-      { account_id: accountId, ticket_id: 1, kind: 'reopen', seq: 1, at: new Date('2025-03-04T18:00:00Z'), agent_id: AGENT_A, group_id: 10 },
+      { account_id: accountId, ticket_id: 1, kind: 'public_reply', seq: 1, at: new Date('2025-03-04T15:30:00Z'), agent_id: AGENT_A, group_id: 10, channel: 'email' },
+      { account_id: accountId, ticket_id: 1, kind: 'public_reply', seq: 2, at: new Date('2025-03-04T18:10:00Z'), agent_id: AGENT_B, group_id: 10, channel: 'email' },
+      { account_id: accountId, ticket_id: 1, kind: 'reopen', seq: 1, at: new Date('2025-03-04T18:00:00Z'), agent_id: AGENT_A, group_id: 10, channel: 'email' },
     ]);
     expect(await refreshDirtyTicketFacts(t.db, accountId, options)).toEqual({ refreshed: 0, mismatches: [] });
   });

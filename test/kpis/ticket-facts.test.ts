@@ -106,7 +106,7 @@ describe('computeTicketFacts', () => {
       first_resolution_business_minutes: null,
     });
     expect(events).toEqual([
-      { account_id: 7, ticket_id: 1, kind: 'public_reply', seq: 1, at: d('2025-03-04T10:42:30Z'), agent_id: AGENT_A, group_id: 10 },
+      { account_id: 7, ticket_id: 1, kind: 'public_reply', seq: 1, at: d('2025-03-04T10:42:30Z'), agent_id: AGENT_A, group_id: 10, channel: 'other' },
     ]);
   });
 
@@ -200,7 +200,7 @@ describe('computeTicketFacts', () => {
       one_touch: false,
     });
     expect(events.filter((e) => e.kind === 'reopen')).toEqual([
-      { account_id: 7, ticket_id: 1, kind: 'reopen', seq: 1, at: d('2025-03-04T12:00:00Z'), agent_id: AGENT_A, group_id: 10 },
+      { account_id: 7, ticket_id: 1, kind: 'reopen', seq: 1, at: d('2025-03-04T12:00:00Z'), agent_id: AGENT_A, group_id: 10, channel: 'other' },
     ]);
     // Reopened and not solved again: full resolution is null, latest solve stays recorded.
     const open = compute({

@@ -43,7 +43,7 @@ describe('npm run package', () => {
 
     const files = zipFiles();
     expect([...files.keys()].sort()).toEqual([
-      'assets/icon_nav_bar.svg', 'assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'translations/en.json', 'translations/es.json',
+      'assets/icon_nav_bar.svg', 'assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'requirements.json', 'translations/en.json', 'translations/es.json',
     ]);
     expect(checkAppPackage(files)).toEqual({ ok: true, errors: [], warnings: [] });
     expect(checkAppPackage(readDirFiles(path.join(work, 'package'))).ok).toBe(true);
@@ -54,7 +54,8 @@ describe('npm run package', () => {
     expect(manifest.signedUrls).toBe(true);
     expect(manifest.frameworkVersion).toBe('2.0');
     expect(manifest.domainWhitelist).toEqual(['pulse.example.com']);
-    expect(manifest.parameters.find((p: { name: string }) => p.name === 'helpdeskApiToken')).toMatchObject({ secure: true });
+    // A secret is a secure text parameter ('password' is not a type Zendesk accepts), scoped to request bodies.
+    expect(manifest.parameters.find((p: { name: string }) => p.name === 'helpdeskApiToken')).toMatchObject({ type: 'text', secure: true, scopes: ['body'] });
     // Marketplace translations: only the scaffold's keys.
     expect(Object.keys(parse(files, 'translations/es.json').app).sort()).toEqual(['installation_instructions', 'long_description', 'name', 'parameters', 'short_description']);
     expect(parse(files, 'translations/en.json').ui).toBeUndefined();
@@ -82,7 +83,7 @@ describe('offline check on broken packages', () => {
   test('a location pointing at a file missing from the zip', () => {
     const result = broken((files) => editManifest(files, (m) => (m.location.support.ticket_sidebar.url = 'assets/sidebar.html')));
     expect(result.ok).toBe(false);
-    expect(result.errors).toContain('manifest.json: location.support.ticket_sidebar.url "assets/sidebar.html" is not a file in the package');
+    expect(result.errors).toContain('assets/sidebar.html is either an invalid location URI, refers to a missing asset, or does not use HTTPS.');
   });
 
   test('a location on a host outside domainWhitelist, or over http', () => {
@@ -93,7 +94,7 @@ describe('offline check on broken packages', () => {
       }),
     );
     expect(result.errors).toEqual([
-      'manifest.json: location.support.ticket_sidebar.url "http://pulse.example.com/app/ticket_sidebar" must use https',
+      'http://pulse.example.com/app/ticket_sidebar is either an invalid location URI, refers to a missing asset, or does not use HTTPS.',
       'manifest.json: location.support.nav_bar.url host "evil.example.net" is not listed in domainWhitelist (pulse.example.com)',
     ]);
   });
@@ -137,13 +138,15 @@ describe('offline check on broken packages', () => {
         m.location.support.top_bar = { url: 'https://pulse.example.com/app/top_bar' };
       }),
     );
+    // Zendesk's validator's messages (zas/), then Pulse's own.
     expect(result.errors).toEqual([
-      'manifest.json: "author" is required',
-      'manifest.json: "signedUrls" must be a boolean, not string',
+      'Missing required field in manifest: author',
+      'signedUrls must be a boolean value, got "yes".',
+      'dropdown is an invalid parameter type.',
+      'App locations must not be URLs for this framework version.',
+      '1.0 is not a valid framework version. Available versions are: 2.0.',
       'manifest.json: unknown property "colour" (framework 2.0 allows name, author, version, frameworkVersion, location, defaultLocale, parameters, domainWhitelist, private, requirementsOnly, singleInstall, signedUrls, termsConditionsURL, gaID, experiments, marketingOnly, oauth)',
-      'manifest.json: "frameworkVersion" must be "2.0", not "1.0"',
       'assets/icon_top_bar.svg: missing (required for the top_bar location)',
-      'manifest.json: parameter "backendUrl" has type "dropdown"; allowed: text, password, checkbox, url, number, multiline, hidden, oauth',
     ]);
   });
 

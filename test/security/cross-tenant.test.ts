@@ -256,7 +256,8 @@ describe('cross-tenant isolation', () => {
       body,
     });
     expect(res.status).toBe(202);
-    expect(spy).toHaveBeenCalledExactlyOnceWith(A.accountId, B.ticketIds[0]);
+    // The ticket's sync is a job (jobs/sync-jobs.ts), run right behind the answer.
+    await vi.waitFor(() => expect(spy).toHaveBeenCalledExactlyOnceWith(A.accountId, B.ticketIds[0]), { timeout: 15_000, interval: 50 });
     spy.mockRestore();
   });
 

@@ -84,7 +84,7 @@ describe('fuzzing every route family', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    const rateLimits = { perAccount: 1e9, perIp: 1e9 };
+    const rateLimits = { perUser: 1e9, accountMinimum: 1e9, failedAuthPerIp: 1e9 };
     s = await startTestServer({
       db: t.db,
       env: { ENCRYPTION_KEY, TARGETS: '{"csat": 0.8}' },

@@ -1,7 +1,7 @@
 /**
  * HTTP hardening (http/security.ts) and webhook replay protection: security headers,
- * CORS for helpdesk origins only, per-account and per-IP rate limits answering 429 in
- * the error shape, 413 for oversize bodies, and webhooks that change nothing unless
+ * CORS for helpdesk origins only, rate limits (per user, per account, per address for
+ * failed authentications only; counted in the database) answering 429 in the error shape, 413 for oversize bodies, and webhooks that change nothing unless
  * signed, fresh and unaltered.
  */
 import { createHmac } from 'node:crypto';
@@ -20,7 +20,7 @@ describe('hardening', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     s = await startTestServer({ db: t.db, helpdeskUrl: 'http://127.0.0.1:4567', subdomain: 'acme' });
-    limited = await startTestServer({ db: t.db, subdomain: 'acme', appDeps: { rateLimits: { perAccount: 5, perIp: 4, windowMs: 60_000 } } });
+    limited = await startTestServer({ db: t.db, subdomain: 'acme', appDeps: { rateLimits: { perUser: 100, accountMinimum: 5, perAgent: 1, failedAuthPerIp: 4, windowMs: 60_000 } } });
     await insertUsers(t.db, s.accountId, [{ id: 1, name: 'Ana', role: 'agent' }]);
     await ensureAccount(t.db, 'globex', 'https://globex.zendesk.com');
     agent = await s.sessionFor(1);
@@ -37,7 +37,8 @@ describe('hardening', () => {
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("frame-ancestors 'self' https://*.zendesk.com http://127.0.0.1:4567");
-      expect(csp).toContain("script-src 'self'");
+      // Scripts: our own, and Zendesk's CDN for its ZAF SDK; nothing inline, no other host.
+      expect(csp).toContain("script-src 'self' https://static.zdassets.com;");
       expect(csp).toContain("style-src 'self' 'unsafe-inline'");
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");
@@ -98,13 +99,18 @@ describe('hardening', () => {
   });
 
   describe('rate limits', () => {
+    // The counters are shared through the database by every server of this file (as by
+    // every instance): each test starts from none.
+    const resetCounters = () => t.db.deleteFrom('rate_limit_hits').execute();
+
     it("limits each account's authenticated calls and answers 429 in the error shape", async () => {
+      await resetCounters();
       const other = await ensureAccount(t.db, 'initech', 'https://initech.zendesk.com');
       await insertUsers(t.db, other.id, [{ id: 1, name: 'Ina', role: 'agent' }]);
       const a1 = await limited.sessionFor(1);
-      const a2 = await limited.sessionFor(1, 'admin');
+      const a2 = await limited.sessionFor(2, 'admin');
       const statuses = [];
-      // Two users of one account share its budget of 5.
+      // Two users of one account (one agent: a ceiling of max(5, 1 × 1)) share its budget of 5.
       for (let i = 0; i < 6; i++) statuses.push((await fetch(`${limited.url}/api/v1/settings`, { headers: { authorization: `Bearer ${i % 2 ? a1 : a2}` } })).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
       const res = await fetch(`${limited.url}/api/v1/kpis/team`, { headers: { authorization: `Bearer ${a1}` } });
@@ -116,16 +122,53 @@ describe('hardening', () => {
       expect((await fetch(`${limited.url}/api/v1/settings`, { headers: { authorization: `Bearer ${otherToken}` } })).status).toBe(200);
     });
 
-    it('limits unauthenticated routes per IP', async () => {
+    it("grows an account's ceiling with its agents", async () => {
+      await resetCounters();
+      const grown = await ensureAccount(t.db, 'umbrella', 'https://umbrella.zendesk.com');
+      await insertUsers(t.db, grown.id, Array.from({ length: 8 }, (_, i) => ({ id: 100 + i, name: `Agent ${i}`, role: 'agent' as const })));
+      const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => limited.sessionFor(100 + i, 'agent', { id: grown.id, subdomain: 'umbrella' })));
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited.url}/api/v1/health`)).status);
-      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+      // 8 agents × 1 a minute = 8 (over the minimum of 5).
+      for (let i = 0; i < 9; i++) statuses.push((await fetch(`${limited.url}/api/v1/settings`, { headers: { authorization: `Bearer ${tokens[i % 8]}` } })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    });
+
+    it('never limits health or static assets, and limits the unauthenticated routes per address only by their failures', async () => {
+      await resetCounters();
+      const statuses = [];
+      for (let i = 0; i < 10; i++) statuses.push((await fetch(`${limited.url}/api/v1/health`)).status, (await fetch(`${limited.url}/app/ticket_sidebar.html`)).status);
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      // 4 failed authentications (session exchange, page POSTs, webhook) use up the address's budget…
+      await expectError(await fetch(`${limited.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":"x"}' }), 401, 'unauthorized');
+      await expectError(await fetch(`${limited.url}/app/nav_bar`, { method: 'POST', body: new URLSearchParams({ token: 'x' }) }), 401, 'unauthorized');
+      await expectError(await fetch(`${limited.url}/app/ticket_sidebar`, { method: 'POST', body: new URLSearchParams({ token: 'x' }) }), 401, 'unauthorized');
+      await expectError(await fetch(`${limited.url}/api/v1/webhooks/helpdesk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'unauthorized');
+      // …then every route that authenticates answers 429 to that address; health still answers.
       await expectError(await fetch(`${limited.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":"x"}' }), 429, 'rate_limited');
       await expectError(await fetch(`${limited.url}/app/nav_bar`, { method: 'POST', body: new URLSearchParams({ token: 'x' }) }), 429, 'rate_limited');
+      expect((await fetch(`${limited.url}/api/v1/health`)).status).toBe(200);
+    });
+
+    it('limits the page POSTs per verified user, after the signature check', async () => {
+      await resetCounters();
+      const pages = await startTestServer({ db: t.db, subdomain: 'acme', appDeps: { rateLimits: { perUser: 2, accountMinimum: 100, failedAuthPerIp: 100 } } });
+      try {
+        await insertUsers(t.db, pages.accountId, [{ id: 2, name: 'Bo', role: 'agent' }]);
+        const post = async (sub: number) => fetch(`${pages.url}/app/ticket_sidebar`, { method: 'POST', body: new URLSearchParams({ token: await pages.helpdeskToken({ sub }) }) });
+        expect([(await post(1)).status, (await post(1)).status]).toEqual([200, 200]);
+        const over = await post(1);
+        expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+        await expectError(over, 429, 'rate_limited');
+        // The same address, another user: not limited.
+        expect((await post(2)).status).toBe(200);
+      } finally {
+        await pages.close();
+      }
     });
 
     it('caps failed authentications per IP', async () => {
-      const fresh = await startTestServer({ db: t.db, subdomain: 'acme', appDeps: { rateLimits: { perAccount: 100, perIp: 3 } } });
+      await resetCounters();
+      const fresh = await startTestServer({ db: t.db, subdomain: 'acme', appDeps: { rateLimits: { perUser: 100, accountMinimum: 100, failedAuthPerIp: 3 } } });
       try {
         const token = await fresh.sessionFor(1);
         // Successful calls do not count against the failed-auth budget.
@@ -185,7 +228,8 @@ describe('hardening', () => {
       // The same call, fresh and intact, is accepted.
       const ok = await send(body, { 'x-zendesk-webhook-signature': sign(now, body), 'x-zendesk-webhook-signature-timestamp': now });
       expect(ok.status).toBe(202);
-      expect(spy).toHaveBeenCalledExactlyOnceWith(s.accountId, 123);
+      // The ticket's sync is a job (jobs/sync-jobs.ts): it runs right behind the answer.
+      await vi.waitFor(() => expect(spy).toHaveBeenCalledExactlyOnceWith(s.accountId, 123), { timeout: 15_000, interval: 50 });
       spy.mockRestore();
     });
   });

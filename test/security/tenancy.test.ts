@@ -2,7 +2,7 @@
  * Multi-tenant install (accounts/tenancy.ts) and stored credentials:
  * registration only by a verified token, setup sessions that see no data, credentials
  * checked against the helpdesk (nock), stored encrypted, never echoed or logged; and
- * the cron runner keeping accounts independent.
+ * the schedule's sync jobs keeping accounts independent.
  */
 import { accountStatusSchema } from '../../contract/system.js';
 import { expectMatchesContract } from '../support/contract.js';
@@ -12,10 +12,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialCipher } from '../../backend/src/accounts/credentials.js';
 import { findAccountBySubdomain } from '../../backend/src/accounts/repository.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
-import { createAccountSyncRunner } from '../../backend/src/sync/all-accounts.js';
+import { createSyncJobs } from '../../backend/src/jobs/sync-jobs.js';
+import { createAccountSyncScheduler } from '../../backend/src/sync/all-accounts.js';
 import type { SyncResult } from '../../backend/src/sync/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { insertUsers, startTestServer, type TestServer } from '../support/server.js';
+import { insertUsers, jobsSchemaFor, startTestServer, type TestServer } from '../support/server.js';
 import { capturingLogger, ENCRYPTION_KEY, expectClean, expectError, SECRETS } from './helpers.js';
 
 const API_TOKEN = 'newco-api-token-PLAINTEXT-9f8e7d';
@@ -219,28 +220,43 @@ describe('cron sync of every account', () => {
     let releaseSlow!: () => void;
     const slowDone = new Promise<void>((r) => (releaseSlow = r));
     const calls: number[] = [];
-    const runner = createAccountSyncRunner({
+    const finished: number[] = [];
+    const jobs = createSyncJobs({
       db: t.db,
+      dbKind: t.kind,
       logger: silentLogger,
-      homeAccountId: home.id,
+      settings: { schema: await jobsSchemaFor(t.db), concurrency: 3, retryLimit: 0, pollingIntervalSeconds: 0.5 },
       sync: {
         syncAccount: async (id) => {
           calls.push(id);
           if (id === broken.id) throw new Error('helpdesk on fire');
           if (id === slow.id) await slowDone;
+          finished.push(id);
           return ok();
         },
+        syncTicket: async () => ({ found: false }),
       },
     });
-    const first = runner.tick('cron');
-    // While `slow` is still running, the next tick syncs the others and skips only it.
-    const second = await runner.tick('cron');
-    expect([...second.keys()].sort()).toEqual([home.id, broken.id].sort());
-    expect(second.get(home.id)).toMatchObject({ status: 'succeeded' });
-    expect(second.get(broken.id)).toBeInstanceOf(Error);
-    releaseSlow();
-    const firstResults = await first;
-    expect([...firstResults.keys()].sort()).toEqual([home.id, broken.id, slow.id].sort());
-    expect(calls.filter((id) => id === slow.id)).toHaveLength(1);
+    try {
+      const scheduler = createAccountSyncScheduler({ db: t.db, jobs, homeAccountId: home.id });
+      // One tick queues a job per account with credentials (and the configured one), never `nocreds`.
+      const queued = await scheduler.tick('cron', new Date('2026-03-02T00:05:00Z'));
+      expect([...queued].sort()).toEqual([home.id, broken.id, slow.id].sort());
+      // While `slow` is still running and `broken` has failed, `home` has finished: none holds another back.
+      for (let i = 0; i < 200 && !(finished.includes(home.id) && calls.includes(broken.id) && calls.includes(slow.id)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(finished).toEqual([home.id]);
+      expect([...calls].sort()).toEqual([home.id, broken.id, slow.id].sort());
+      // The same tick again (another instance's cron) queues nothing more.
+      await scheduler.tick('cron', new Date('2026-03-02T00:05:00Z'));
+      releaseSlow();
+      for (let i = 0; i < 200 && !finished.includes(slow.id); i++) await new Promise((r) => setTimeout(r, 50));
+      expect([...finished].sort()).toEqual([home.id, slow.id].sort());
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(calls.filter((id) => id === slow.id)).toHaveLength(1);
+      expect(calls.filter((id) => id === home.id)).toHaveLength(1);
+    } finally {
+      releaseSlow();
+      await jobs.stop();
+    }
   });
 });

@@ -44,6 +44,8 @@ describe('settings service', () => {
       teamLeadIds: [5],
       targets: { firstResponseMinutes: 60, csat: 0.8 },
       groupSchedules: {},
+      handleTimeFieldId: null,
+      minSample: 10,
     });
   });
 
@@ -60,14 +62,24 @@ describe('settings service', () => {
       teamLeadIds: [5], // the stored value is invalid: default kept
       targets: { fcr: 0.7 }, // replaces the environment's targets as a whole
       groupSchedules: { '10': 3 },
+      handleTimeFieldId: null,
+      minSample: 10,
     });
+  });
+
+  it('reads handleTimeFieldId and minSample (issue 16) from an update, as strings too, and refuses a bad minSample', async () => {
+    const stored = await updateSettings(t.db, accountId, { handleTimeFieldId: '360000000003', minSample: '25' }, defaults);
+    expect(stored).toMatchObject({ handleTimeFieldId: 360000000003, minSample: 25 });
+    await expect(updateSettings(t.db, accountId, { minSample: 0 }, defaults)).rejects.toThrow(/minSample/);
+    await expect(updateSettings(t.db, accountId, { handleTimeFieldId: 'abc' }, defaults)).rejects.toThrow(/handleTimeFieldId/);
+    await updateSettings(t.db, accountId, { handleTimeFieldId: null, minSample: 10 }, defaults);
   });
 
   it('stores a partial update, keeps other keys, and returns the merged settings', async () => {
     const first = await updateSettings(t.db, accountId, { targets: { nps: 30 }, teamLeadIds: [7, 8] }, defaults);
     expect(first).toMatchObject({ targets: { nps: 30 }, teamLeadIds: [7, 8], npsFieldId: 111 });
     const second = await updateSettings(t.db, accountId, { cesFieldId: '600', cesScale: '5', teamLeadIds: '9, 10' }, defaults);
-    expect(second).toEqual({ npsFieldId: 111, cesFieldId: 600, cesScale: 5, teamLeadIds: [9, 10], targets: { nps: 30 }, groupSchedules: {} });
+    expect(second).toEqual({ npsFieldId: 111, cesFieldId: 600, cesScale: 5, teamLeadIds: [9, 10], targets: { nps: 30 }, groupSchedules: {}, handleTimeFieldId: null, minSample: 10 });
     expect(await settingsFor(t.db, accountId, defaults)).toEqual(second);
   });
 

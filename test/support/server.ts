@@ -4,6 +4,7 @@
  * helpers to mint helpdesk tokens and sessions.
  */
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createApp } from '../../backend/src/app.js';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
@@ -18,6 +19,7 @@ import type { AppDeps } from '../../backend/src/app.js';
 import type { Logger } from '../../backend/src/shared/logger.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { SyncService, type SyncDeps } from '../../backend/src/sync/service.js';
+import { createSyncJobs, type SyncJobs } from '../../backend/src/jobs/sync-jobs.js';
 import type { Router } from 'express';
 
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
@@ -29,6 +31,8 @@ export interface TestServer {
   accountId: number;
   bus: LiveBus;
   sync: SyncService;
+  /** The app's sync job queue (its workers start when the first job is queued). */
+  jobs: SyncJobs;
   privateKey: CryptoKey;
   publicKeyPem: string;
   /** A helpdesk signed-URL token as the helpdesk would post it. */
@@ -49,7 +53,7 @@ export async function startTestServer(options: {
   /** Replaces the silent logger (e.g. to capture log lines). */
   logger?: Logger;
   /** Further createApp deps (rate limits, whoAmI, …). */
-  appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now'>>;
+  appDeps?: Partial<Pick<AppDeps, 'rateLimits' | 'whoAmI' | 'credentialCipher' | 'now' | 'learnWebhook'>>;
   /**
    * Keep the app's KPI cache (off by default here: most tests write rows straight into
    * the database, past the live updates that invalidate it).
@@ -96,12 +100,14 @@ export async function startTestServer(options: {
     ...(config.zaf.audience ? { audience: config.zaf.audience } : {}),
   });
   const logger = options.logger ?? silentLogger;
+  const jobs = createSyncJobs({ db, sync, dbKind: config.database.kind, logger, settings: { ...config.jobs, schema: await jobsSchemaFor(db) } });
   const app = createApp({
     ...options.appDeps,
     config,
     db,
     logger,
     sync,
+    jobs,
     bus,
     verifier,
     accountId: account.id,
@@ -118,6 +124,7 @@ export async function startTestServer(options: {
     accountId: account.id,
     bus,
     sync,
+    jobs,
     privateKey,
     publicKeyPem,
     async helpdeskToken({ sub, iss = `${subdomain}.zendesk.com`, expiresIn = '5m', aud }) {
@@ -136,9 +143,20 @@ export async function startTestServer(options: {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.stop();
       await bus.close();
     },
   };
+}
+
+/**
+ * The job queue's schema for a test database: test files on one PostgreSQL server each
+ * have their own schema (support/db.ts), and their queues must be apart too.
+ */
+export async function jobsSchemaFor(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? 'public';
+  return schema === 'public' ? 'pgboss' : `${schema}_jobs`;
 }
 
 /** Inserts agents/admins/end users straight into the users table. */

@@ -6,6 +6,8 @@ import type {
   DemoDirectory,
   DrillDownResponse,
   DrillMetric,
+  AttentionResponse,
+  ChannelsResponse,
   Health,
   TeamKpisResponse,
   TicketKpis,
@@ -17,6 +19,10 @@ type Query = Record<string, string | number | null | undefined>;
 
 export interface KpiFilter extends TimeWindow {
   groupId?: number | null;
+  /** kpis.md "Channels": only this channel's tickets */
+  channel?: string | null;
+  /** `previous` adds the previous period beside every Kpis */
+  compare?: 'previous' | null;
 }
 
 /** The one client of the backend's /api/v1 (same origin: the backend serves these pages). */
@@ -44,12 +50,22 @@ export class PulseApi {
     return this.getJson('/api/v1/kpis/agents', { ...filter });
   }
 
-  agent(agentId: number, window: TimeWindow): Promise<AgentKpis> {
+  agent(agentId: number, window: TimeWindow | KpiFilter): Promise<AgentKpis> {
     return this.getJson(`/api/v1/kpis/agents/${agentId}`, { ...window });
   }
 
-  trend(agentId: number, window: TimeWindow, bucket: 'day' | 'week'): Promise<TrendResponse> {
+  trend(agentId: number, window: TimeWindow | KpiFilter, bucket: 'day' | 'week'): Promise<TrendResponse> {
     return this.getJson(`/api/v1/kpis/agents/${agentId}/trend`, { ...window, bucket });
+  }
+
+  /** One Kpis per channel (the team's, or `agentId`'s), by tickets solved. */
+  channels(filter: KpiFilter & { agentId?: number | null }): Promise<ChannelsResponse> {
+    return this.getJson('/api/v1/kpis/channels', { ...filter });
+  }
+
+  /** Leads and admins: the agents whose shortfall is unlikely to be chance. */
+  attention(filter: KpiFilter): Promise<AttentionResponse> {
+    return this.getJson('/api/v1/kpis/attention', { ...filter });
   }
 
   drillDown(agentId: number, window: TimeWindow, metric: DrillMetric, cursor?: string | null): Promise<DrillDownResponse> {

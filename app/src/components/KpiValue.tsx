@@ -1,7 +1,8 @@
 import styled from 'styled-components';
 import type { Csat, Kpis } from '../../../contract/index.js';
-import { kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis/definitions';
+import { kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
+import { Delta } from './Delta';
 import { DurationText, TargetBadge, formatKpi } from './figures';
 import { colors } from './Theme';
 
@@ -19,21 +20,26 @@ export function KpiValue({ kpis, kpi, showBadge = true }: { kpis: Kpis; kpi: Kpi
   const i18n = useI18n();
   const def = kpiDef(kpi);
   const status = targetStatus(kpis, kpi);
+  // A low sample is muted and never coloured against its target (kpis.md "Small samples").
+  const low = kpiLowSample(kpis, kpi);
+  const met = low ? null : status.met;
   if (kpi === 'csat') {
     return (
-      <ValueLine $met={status.met}>
+      <ValueLine $met={met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
         <CsatScore csat={kpis.csat} />
-        {showBadge ? <TargetBadge met={status.met} target={status.target} kind="rate" /> : null}
+        {showBadge ? <TargetBadge met={met} target={status.target} kind="rate" lowSample={low} /> : null}
+        <Delta kpis={kpis} kpi={kpi} />
       </ValueLine>
     );
   }
   const value = kpiValue(kpis, kpi);
   const sample = kpiSample(kpis, kpi);
   return (
-    <ValueLine $met={status.met}>
+    <ValueLine $met={met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
       {def.kind === 'duration' ? <DurationText minutes={value} /> : <span>{formatKpi(i18n, def.kind, value)}</span>}
       {def.kind !== 'count' && value !== null ? <Sample>{i18n.t('common.sample', { n: sample })}</Sample> : null}
-      {showBadge ? <TargetBadge met={status.met} target={status.target} kind={def.kind} /> : null}
+      {showBadge ? <TargetBadge met={met} target={status.target} kind={def.kind} lowSample={low} /> : null}
+      <Delta kpis={kpis} kpi={kpi} />
     </ValueLine>
   );
 }

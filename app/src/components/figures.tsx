@@ -39,12 +39,22 @@ export function Badge({ hue, className, ...rest }: { hue: 'green' | 'red' | 'gre
   return <div className={`pulse-tag${hue === 'grey' ? '' : ` pulse-tag--${hue}`}${className ? ` ${className}` : ''}`} {...rest} />;
 }
 
-/** Met / missed: colour and words (never colour alone). */
-export function TargetBadge({ met, target, kind }: { met: boolean | null; target: number | null; kind: KpiKind }) {
+/**
+ * Met / missed: colour and words (never colour alone). A low-sample figure (kpis.md
+ * "Small samples") is never judged against its target: a grey "low sample" badge instead.
+ */
+export function TargetBadge({ met, target, kind, lowSample = false }: { met: boolean | null; target: number | null; kind: KpiKind; lowSample?: boolean }) {
   const i18n = useI18n();
   if (target === null) return null;
   const targetText = formatKpi(i18n, kind, target);
   const title = i18n.t(kind === 'duration' ? 'target.durationTitle' : 'target.minimumTitle', { target: targetText });
+  if (lowSample) {
+    return (
+      <Badge hue="grey" title={i18n.t('target.lowSampleTitle', { target: targetText })} data-met="low-sample">
+        {i18n.t('target.lowSample')}
+      </Badge>
+    );
+  }
   if (met === null) {
     return (
       <Badge hue="grey" title={title} data-met="none">

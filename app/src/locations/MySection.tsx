@@ -38,7 +38,7 @@ export default function MySection({ mine }: { mine: ReturnType<typeof useMyKpis>
   );
 }
 
-const MY_KPIS: KpiKey[] = ['firstResponseMinutes', 'fullResolutionMinutes', 'fcr', 'csat', 'nps', 'ces', 'ticketsSolved', 'reopens'];
+const MY_KPIS: KpiKey[] = ['firstResponseMinutes', 'fullResolutionMinutes', 'fcr', 'handleTimeMinutes', 'csat', 'nps', 'ces', 'ticketsSolved', 'reopens'];
 
 function MySectionBody({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
   const { t } = useI18n();
@@ -49,8 +49,9 @@ function MySectionBody({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
   else if (mine.status === 'error') content = <ErrorState error={mine.error} onRetry={mine.reload} />;
   else {
     const { me, team } = mine.data.windows[days];
-    // NPS and CES only where the account collects them.
-    const shown = MY_KPIS.filter((key) => (key !== 'nps' && key !== 'ces') || kpiSample(team, key) > 0 || kpiSample(me, key) > 0);
+    // NPS, CES and handle time only where the account collects them.
+    const optional = (key: KpiKey) => key === 'nps' || key === 'ces' || key === 'handleTimeMinutes';
+    const shown = MY_KPIS.filter((key) => !optional(key) || kpiSample(team, key) > 0 || kpiSample(me, key) > 0);
     content = (
       <>
         {me.ticketsSolved === 0 && kpiSample(me, 'firstResponseMinutes') === 0 && me.publicReplies === 0 ? (
@@ -78,6 +79,7 @@ function MySectionBody({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
             ))}
           </tbody>
         </Grid>
+        {me.previous ? <Muted data-testid="vs-previous">{t('sidebar.me.vsPrevious', { count: Number(days) })}</Muted> : null}
       </>
     );
   }

@@ -12,9 +12,11 @@
 import { lazy, Suspense } from 'react';
 import type { TicketKpis } from '../../../contract/index.js';
 import { CsatBadge, DurationText, Muted, TargetBadge } from '../components/figures';
+import { SurveyRating } from '../components/CsatSurvey';
 import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
 import { SetupGate } from '../components/SetupGate';
 import { useHealth, useMyKpis, useTicketKpis } from '../features/data/hooks';
+import { channelLabel } from '../features/insights/panels';
 import { useLiveRefresh, useNow } from '../features/live/useLiveRefresh';
 import { usePulse } from '../features/session/PulseContext';
 import { useAfterFirstPaint } from '../features/frame/useAfterFirstPaint';
@@ -121,6 +123,14 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
   const waiting = kpis.firstResponseMinutes === null && OPEN_STATUSES.has(kpis.status);
   return (
     <dl className="pulse-figures">
+      {kpis.channel ? (
+        <>
+          <dt>{t('sidebar.ticket.channel')}</dt>
+          <dd data-testid="ticket-channel" data-channel={kpis.channel}>
+            {channelLabel(i18n, kpis.channel)}
+          </dd>
+        </>
+      ) : null}
       <dt className={waiting ? 'wide' : undefined}>{t('kpi.firstResponseMinutes.label')}</dt>
       <dd className={waiting ? 'wide' : undefined} data-testid="ticket-firstResponse">
         {waiting ? (
@@ -146,6 +156,14 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       <dd data-testid="ticket-firstResolution">{kpis.firstResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.firstResolutionMinutes} />}</dd>
       <dt>{t('kpi.fullResolutionMinutes.label')}</dt>
       <dd data-testid="ticket-fullResolution">{kpis.fullResolutionMinutes === null ? <Muted>{t('sidebar.ticket.notSolved')}</Muted> : <DurationText minutes={kpis.fullResolutionMinutes} />}</dd>
+      {kpis.handleTimeMinutes != null ? (
+        <>
+          <dt>{t('kpi.handleTimeMinutes.label')}</dt>
+          <dd data-testid="ticket-handleTime">
+            <DurationText minutes={kpis.handleTimeMinutes} />
+          </dd>
+        </>
+      ) : null}
       <dt>{t('sidebar.ticket.replies')}</dt>
       <dd data-testid="ticket-replies">{i18n.number(kpis.publicReplies)}</dd>
       <dt>{t('kpi.reopens.label')}</dt>
@@ -155,6 +173,7 @@ function TicketFigures({ kpis, createdAt, target }: { kpis: TicketKpis; createdA
       <dt>{t('sidebar.ticket.csat')}</dt>
       <dd data-testid="ticket-csat">
         <CsatBadge rating={kpis.csat} />
+        <SurveyRating rating={kpis.csatRating} scale={kpis.csatScale} />
       </dd>
     </dl>
   );

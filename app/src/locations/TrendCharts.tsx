@@ -1,5 +1,6 @@
 /**
- * One small line chart per KPI over day or week buckets. recharts lives only in this
+ * One small line chart per KPI over day or week buckets, straight lines between the
+ * points, the target as a dashed line, each point's sample in its tooltip. recharts lives only in this
  * lazily loaded chunk, so neither the sidebar nor the team table waits for it.
  */
 import styled from 'styled-components';
@@ -48,9 +49,11 @@ export default function TrendCharts({ buckets, bucket }: TrendChartsProps) {
               <CartesianGrid stroke={colors.subtle} />
               <XAxis dataKey="start" fontSize={10} />
               <YAxis fontSize={10} width={68} tick={{ width: 120 }} tickFormatter={format} allowDecimals={def.kind !== 'count'} />
-              <Tooltip formatter={(v) => format(v)} />
+              {/* Each point's sample beside its value: a day of three tickets reads as what it is. */}
+              <Tooltip formatter={(v, _name, item) => t('insights.trendPoint', { value: format(v), n: (item?.payload as { n?: number } | undefined)?.n ?? 0 })} />
               {target !== null ? <ReferenceLine y={target} stroke={colors.bad} strokeDasharray="4 2" /> : null}
-              <Line type="monotone" dataKey="value" stroke={colors.accent} dot={false} connectNulls isAnimationActive={false} />
+              {/* Straight segments: no curve overshoots a point (no rate above 100%, no count below 0). */}
+              <Line type="linear" dataKey="value" stroke={colors.accent} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
             </LineChart>
           </figure>
         );

@@ -14,6 +14,9 @@
  * - Text format `v1:<iv>:<tag>:<ciphertext>` (base64url parts): the version prefix lets
  *   a later format or key rotation coexist with stored `v1` values.
  * Plaintext credentials never leave this module except as the decrypted HelpdeskAuth.
+ * Other per-account secrets (the helpdesk webhook's signing secret) use the same format
+ * with a purpose added to the authenticated data, so one kind of ciphertext never
+ * decrypts as another.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { z } from 'zod';
@@ -45,44 +48,60 @@ export class CredentialsError extends Error {
   override name = 'CredentialsError';
 }
 
-const aadFor = (accountId: number) => Buffer.from(`pulse:account:${accountId}`);
+/** What a stored secret is for, beyond the helpdesk credentials themselves. */
+export type SecretPurpose = 'webhook-secret';
+
+const aadFor = (accountId: number, purpose?: SecretPurpose) => Buffer.from(`pulse:account:${accountId}${purpose ? `:${purpose}` : ''}`);
 
 export interface CredentialCipher {
   encrypt(accountId: number, auth: HelpdeskAuth): string;
   /** Throws CredentialsError (never with the plaintext in its message) when the value is not ours. */
   decrypt(accountId: number, ciphertext: string): HelpdeskAuth;
+  /** Another secret of the account (e.g. the webhook signing secret), bound to its purpose. */
+  encryptSecret(accountId: number, purpose: SecretPurpose, plaintext: string): string;
+  decryptSecret(accountId: number, purpose: SecretPurpose, ciphertext: string): string;
 }
 
 export function createCredentialCipher(secret: string): CredentialCipher {
   if (!secret) throw new CredentialsError('ENCRYPTION_KEY is empty');
   const key = deriveKey(secret);
+  const seal = (aad: Buffer, plaintext: string) => {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(aad);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+  };
+  const open = (aad: Buffer, ciphertext: string, what: string) => {
+    const parts = ciphertext.split(':');
+    if (parts.length !== 4 || parts[0] !== VERSION) throw new CredentialsError(`Stored ${what} are not in the v1 format`);
+    const [, ivText, tagText, bodyText] = parts as [string, string, string, string];
+    const iv = Buffer.from(ivText, 'base64url');
+    const tag = Buffer.from(tagText, 'base64url');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new CredentialsError(`Stored ${what} are malformed`);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(aad);
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(Buffer.from(bodyText, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new CredentialsError(`Stored ${what} do not decrypt with this ENCRYPTION_KEY (wrong key, other account, or altered)`);
+    }
+  };
   return {
     encrypt(accountId, auth) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(aadFor(accountId));
-      const body = Buffer.concat([cipher.update(JSON.stringify(storedSchema.parse(auth)), 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+      return seal(aadFor(accountId), JSON.stringify(storedSchema.parse(auth)));
     },
     decrypt(accountId, ciphertext) {
-      const parts = ciphertext.split(':');
-      if (parts.length !== 4 || parts[0] !== VERSION) throw new CredentialsError('Stored credentials are not in the v1 format');
-      const [, ivText, tagText, bodyText] = parts as [string, string, string, string];
-      const iv = Buffer.from(ivText, 'base64url');
-      const tag = Buffer.from(tagText, 'base64url');
-      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new CredentialsError('Stored credentials are malformed');
-      let plain: string;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-        decipher.setAAD(aadFor(accountId));
-        decipher.setAuthTag(tag);
-        plain = Buffer.concat([decipher.update(Buffer.from(bodyText, 'base64url')), decipher.final()]).toString('utf8');
-      } catch {
-        throw new CredentialsError('Stored credentials do not decrypt with this ENCRYPTION_KEY (wrong key, other account, or altered)');
-      }
-      const parsed = storedSchema.safeParse(JSON.parse(plain));
+      const parsed = storedSchema.safeParse(JSON.parse(open(aadFor(accountId), ciphertext, 'credentials')));
       if (!parsed.success) throw new CredentialsError('Stored credentials have an unknown shape');
       return parsed.data;
+    },
+    encryptSecret(accountId, purpose, plaintext) {
+      return seal(aadFor(accountId, purpose), plaintext);
+    },
+    decryptSecret(accountId, purpose, ciphertext) {
+      return open(aadFor(accountId, purpose), ciphertext, `secrets (${purpose})`);
     },
   };
 }

@@ -54,3 +54,17 @@ export async function lastSuccessfulSyncAt(db: Executor, accountId: number): Pro
     .executeTakeFirst();
   return row?.at ? new Date(row.at as unknown as string) : null;
 }
+
+/** Stores the account's helpdesk webhook id and its (already encrypted) signing secret. */
+export async function storeAccountWebhook(db: Executor, accountId: number, webhookId: string, secretCiphertext: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ webhook_id: webhookId, webhook_secret_ciphertext: secretCiphertext, updated_at: new Date() })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/** The account whose install created the webhook with this id (`X-Zendesk-Webhook-Id`), if any. */
+export async function findAccountByWebhookId(db: Executor, webhookId: string): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('webhook_id', '=', webhookId).executeTakeFirst();
+}

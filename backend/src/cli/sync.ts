@@ -1,6 +1,8 @@
 /**
- * `npm run sync`: one sync of the configured account, progress on stderr, a summary
- * at the end. Exit 0 when the account is up to date, 1 with a message when it failed
+ * `npm run sync`: one sync of the configured account, queued as a job (jobs/sync-jobs.ts)
+ * and waited for; this process runs a worker too, so it syncs the account itself unless
+ * another instance's worker takes the job first (then no progress bars, just the wait).
+ * Progress on stderr, a summary at the end. Exit 0 when the account is up to date, 1 with a message when it failed
  * (or another sync of the account was running), 2 on bad configuration, 130/143 when
  * interrupted (Ctrl-C / SIGTERM): every page is committed with its cursor, so the next
  * run resumes where this one stopped.
@@ -8,6 +10,7 @@
 import { startRuntime, type Runtime } from '../bootstrap.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../shared/logger.js';
+import type { AccountJobOutput } from '../jobs/sync-jobs.js';
 import type { SyncResult } from '../sync/service.js';
 import { createProgressReporter, type ProgressReporter } from './progress.js';
 
@@ -61,7 +64,12 @@ async function main(): Promise<number> {
   progress = createProgressReporter();
   let result: SyncResult;
   try {
-    result = await runtime.sync.syncAccount(runtime.accountId, { trigger: 'cli', onProgress: (p) => progress!.update(p) });
+    await runtime.jobs.start();
+    const jobId = await runtime.jobs.enqueueAccountSync(runtime.accountId, 'cli');
+    const outcome = await runtime.jobs.waitForAccountSync(jobId, { onProgress: (p) => progress!.update(p) });
+    // A failed run is the job's output (asked-for syncs are not retried); a failed job is a crash.
+    if (outcome.state !== 'completed') throw new Error((outcome.output as { message?: string } | null)?.message ?? `the sync job ended ${outcome.state}`);
+    result = outcome.output as AccountJobOutput;
   } catch (err) {
     progress.stop();
     process.stderr.write(`Sync failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -12,7 +12,7 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
-export type DatabaseTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; searchPath?: string };
+export type DatabaseTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; searchPath?: string; poolSize?: number };
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -31,7 +31,7 @@ export function createDatabase(target: DatabaseTarget): Db {
   const parsers: Record<number, (v: string) => unknown> = { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs };
   const pool = new pg.Pool({
     connectionString: target.url,
-    max: 10,
+    max: target.poolSize ?? 10,
     // Scoped per pool, not global: tests may run several pools side by side.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

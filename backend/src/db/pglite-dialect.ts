@@ -33,15 +33,35 @@ class Mutex {
   }
 }
 
+/** More than one statement: a `;` followed by anything but whitespace (quotes and bodies aside, enough for the scripts we run). */
+const isScript = (sql: string) => /;\s*\S/.test(sql.replace(/\$\$[\s\S]*?\$\$/g, '').replace(/'(?:[^']|'')*'/g, "''"));
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (compiled.parameters.length === 0 && isScript(compiled.sql)) return this.executeScript<R>(compiled.sql);
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
     };
+  }
+
+  /**
+   * A parameterless script of several statements (the job queue's migrations and locked
+   * commands, `BEGIN; …; COMMIT;`) cannot be a prepared statement: it runs through the
+   * simple protocol, as node-postgres runs it. A failure inside its own BEGIN would
+   * leave the only session in an aborted transaction, so that is rolled back.
+   */
+  private async executeScript<R>(script: string): Promise<QueryResult<R>> {
+    try {
+      const results = await this.pglite.exec(script);
+      return { rows: (results.at(-1)?.rows ?? []) as R[] };
+    } catch (err) {
+      if (this.pglite.isInTransaction()) await this.pglite.exec('rollback').catch(() => undefined);
+      throw err;
+    }
   }
 
   // eslint-disable-next-line require-yield

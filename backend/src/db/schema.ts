@@ -20,6 +20,10 @@ export interface AccountsTable {
   base_url: string;
   /** AES-256-GCM ciphertext of the API credentials; never returned by the API. */
   credentials_ciphertext: string | null;
+  /** The helpdesk webhook the account's app install created (`X-Zendesk-Webhook-Id`). */
+  webhook_id: string | null;
+  /** AES-256-GCM ciphertext of that webhook's signing secret; never returned by the API. */
+  webhook_secret_ciphertext: string | null;
   /** Admin settings made in the app (targets, team leads, survey fields, schedules). */
   settings: Json<Record<string, unknown>>;
   created_at: GeneratedTimestamp;
@@ -237,6 +241,12 @@ export interface TicketFactsTable {
   nps_at: Timestamp | null;
   ces_value: number | null;
   ces_at: Timestamp | null;
+  /** the ticket's channel at creation (`via.channel`), `other` when absent */
+  channel: Generated<string>;
+  /** the handle-time field's value at the latest solve, in minutes (valid values only) */
+  handle_time_minutes: number | null;
+  /** the value at the latest solve was negative or not a number */
+  handle_time_rejected: Generated<boolean>;
   computed_at: GeneratedTimestamp;
 }
 
@@ -250,9 +260,47 @@ export interface TicketFactEventsTable {
   at: Timestamp;
   agent_id: number | null;
   group_id: number | null;
+  /** the ticket's channel (as ticket_facts.channel) */
+  channel: Generated<string>;
+}
+
+/** A survey event of a ticket's audits: `offered` (SurveyOffered) or `submitted` (SurveyResponseSubmitted). */
+export interface CsatSurveyEventsTable {
+  account_id: number;
+  /** the audit event's id */
+  id: number;
+  ticket_id: number;
+  kind: 'offered' | 'submitted';
+  at: Timestamp;
+}
+
+/** A CSAT survey response (`/api/v2/guide/survey_responses`), its rating answer flattened; unknown types and scales kept as sent. */
+export interface CsatSurveyResponsesTable {
+  account_id: number;
+  id: string;
+  ticket_id: number;
+  responder_id: number | null;
+  survey_id: string | null;
+  survey_version: number | null;
+  question_id: string | null;
+  /** rating_scale_numeric | rating_scale_emoji | rating_scale_custom_text, or whatever else the helpdesk sent */
+  question_type: string | null;
+  /** null when the rating question was skipped or not answered */
+  rating: number | null;
+  rating_category: string | null;
+  /** options of the rating question (from the survey version); null when unknown */
+  scale: number | null;
+  /** when the rating was first given (its answer's created_at) */
+  created_at: Timestamp | null;
+  /** when the rating was last given (its answer's updated_at): a later answer replaces an earlier one */
+  answered_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  synced_at: GeneratedTimestamp;
 }
 
 export interface Database {
+  csat_survey_events: CsatSurveyEventsTable;
+  csat_survey_responses: CsatSurveyResponsesTable;
   accounts: AccountsTable;
   users: UsersTable;
   groups: GroupsTable;
@@ -269,6 +317,14 @@ export interface Database {
   sync_runs: SyncRunsTable;
   ticket_facts: TicketFactsTable;
   ticket_fact_events: TicketFactEventsTable;
+  rate_limit_hits: RateLimitHitsTable;
+}
+
+/** Shared rate-limit counters (http/rate-limit-store.ts). */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  reset_at: Date | string;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -7,6 +7,7 @@ import type { Random } from './random.js';
 import { ianaZone } from './business-hours.js';
 import {
   CES_FIELD_ID,
+  HANDLE_TIME_FIELD_ID,
   NPS_FIELD_ID,
   type GroupRecord,
   type MembershipRecord,
@@ -167,4 +168,6 @@ export function makeSchedules(now: Unix, start: Unix): ScheduleRecord[] {
 export const TICKET_FIELDS: TicketFieldRecord[] = [
   { id: NPS_FIELD_ID, title: 'How likely are you to recommend us? (0-10)', type: 'integer', min: 0, max: 10 },
   { id: CES_FIELD_ID, title: 'How easy was it to get help? (1-7)', type: 'integer', min: 1, max: 7 },
+  // Kept by the time-tracking app: total seconds agents spent on the ticket.
+  { id: HANDLE_TIME_FIELD_ID, title: 'Total time spent (sec)', type: 'integer', min: 0, max: 1_000_000 },
 ];

@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { decodeListCursor, listPage } from './pagination.js';
 import type { EmulatorStore } from './store.js';
 import { badRequest, baseUrl, intParam, notFound, params, urlWith } from './http-util.js';
-import { auditJson, groupJson, holidayJson, membershipJson, metricSetJson, ratingJson, scheduleJson, ticketJson, userJson } from './views.js';
+import { auditJson, groupJson, holidayJson, membershipJson, metricSetJson, ratingJson, scheduleJson, shownTicketJson, userJson } from './views.js';
 import type { UserRecord } from './types.js';
 
 export interface RouteContext {
@@ -145,7 +145,7 @@ export function apiRoutes(ctx: RouteContext): Router {
       return u ? [userJson(base, u)] : [];
     });
     res.json({
-      ticket: ticketJson(base, store.data.subdomain, t, s, store.rating(t.id), store.user(t.requesterId), fieldIds),
+      ticket: shownTicketJson(base, store.data.subdomain, t, s, store.rating(t.id), store.user(t.requesterId), fieldIds),
       ...(include.has('metric_sets') ? { metric_sets: [metricSetJson(base, t, store.metrics(t))] } : {}),
       ...(include.has('users') ? { users } : {}),
       ...(include.has('groups') ? { groups: store.data.groups.filter((g) => g.id === s.groupId).map((g) => groupJson(base, g)) } : {}),

@@ -10,11 +10,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
+import { adminRoutes, type EmulatorTrigger, type EmulatorWebhook } from './admin-routes.js';
 import { exportRoutes } from './exports.js';
 import { Faults, type FailSpec, type LoggedRequest, type MalformSpec, type RequestHook, type RewriteSpec } from './faults.js';
 import { apiRoutes } from './routes.js';
+import { surveyRoutes } from './csat-survey.js';
 import { EmulatorStore, type DatasetStats, type NewTicket, type TicketChange, type TimeInput } from './store.js';
-import type { AuditRecord, Dataset, RatingRecord, TicketRecord, TicketStatus, UserRecord } from './types.js';
+import type { AuditRecord, Dataset, RatingRecord, SurveyResponseRecord, TicketRecord, TicketStatus, UserRecord } from './types.js';
 
 export type EmulatorCredentials = { email: string; token: string } | { oauthToken: string };
 
@@ -37,6 +39,12 @@ export interface EmulatorOptions {
   credentials?: EmulatorCredentials;
   /** caps per_page of the incremental exports (Zendesk: 1000); lower it for more pages */
   maxPerPage?: number;
+  /** the account's webhooks (an install of Pulse creates one: `pulseWebhook()`); default none */
+  webhooks?: EmulatorWebhook[];
+  /** the account's triggers; default none */
+  triggers?: EmulatorTrigger[];
+  /** account settings `active_features.customer_satisfaction`; default true */
+  customerSatisfaction?: boolean;
 }
 
 export interface Emulator {
@@ -46,6 +54,9 @@ export interface Emulator {
   /** every request so far, numbered, with status and outcome */
   readonly requests: LoggedRequest[];
   clearRequests(): void;
+  /** the account's webhooks and triggers: tests add, change or remove them */
+  readonly webhooks: EmulatorWebhook[];
+  readonly triggers: EmulatorTrigger[];
   /** bodies posted to /api/v2/apps/notify.json */
   readonly notifications: Array<{ app_id: number; event: string; body: unknown; agent_id?: number }>;
   /** answer the next matching request(s) with an error status */
@@ -66,6 +77,9 @@ export interface Emulator {
   solveTicket(ticketId: number, options?: Parameters<EmulatorStore['solveTicket']>[1]): AuditRecord;
   reopenTicket(ticketId: number, options?: Parameters<EmulatorStore['reopenTicket']>[1]): AuditRecord;
   rateTicket(ticketId: number, score: 'offered' | 'good' | 'bad', options?: Parameters<EmulatorStore['rateTicket']>[2]): RatingRecord;
+  /** survey-response CSAT accounts (withSurveyCsat): send the ticket a survey / answer its latest one */
+  offerSurvey(ticketId: number, options?: Parameters<EmulatorStore['offerSurvey']>[1]): SurveyResponseRecord;
+  answerSurvey(ticketId: number, rating: number, options?: Parameters<EmulatorStore['answerSurvey']>[2]): SurveyResponseRecord;
   createTicket(options?: NewTicket): TicketRecord;
   /** soft-deletes a ticket (status `deleted` in the export; 404 on show) */
   deleteTicket(ticketId: number, options?: Parameters<EmulatorStore['deleteTicket']>[1]): AuditRecord;
@@ -132,6 +146,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   app.use(express.json({ limit: '1mb' }));
   app.use(exportRoutes(store, { maxPerPage: options.maxPerPage ?? 1000 }));
+  const webhooks = [...(options.webhooks ?? [])];
+  const triggers = [...(options.triggers ?? [])];
+  app.use(adminRoutes({ store, webhooks, triggers, customerSatisfaction: () => options.customerSatisfaction ?? true }));
+  app.use(surveyRoutes(store));
   app.use(
     apiRoutes({
       store,
@@ -165,6 +183,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return faults.requests;
     },
     clearRequests: () => void faults.requests.splice(0),
+    webhooks,
+    triggers,
     notifications,
     failNext: (spec) => faults.failNext(spec),
     malformNext: (spec) => faults.malformNext(spec),
@@ -179,6 +199,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     solveTicket: (id, o) => store.solveTicket(id, o),
     reopenTicket: (id, o) => store.reopenTicket(id, o),
     rateTicket: (id, score, o) => store.rateTicket(id, score, o),
+    offerSurvey: (id, o) => store.offerSurvey(id, o),
+    answerSurvey: (id, rating, o) => store.answerSurvey(id, rating, o),
     createTicket: (o) => store.createTicket(o),
     deleteTicket: (id, o) => store.deleteTicket(id, o),
     mergeTicket: (source, target, o) => store.mergeTicket(source, target, o),

@@ -7,12 +7,14 @@
 import { BusinessCalendar } from './business-hours.js';
 import { computeMetrics, type MetricValues } from './metrics.js';
 import { AuditDraft, currentFields, replay, type TicketState } from './ticket-state.js';
+import { toUnix, type DatasetStats, type NewTicket, type TicketChange, type TimeInput } from './store-types.js';
+import { ulidLike, versionAt } from './survey-versions.js';
 import {
   SYSTEM_USER,
   type AuditRecord,
-  type Channel,
+  type CsatSurveyRecord,
+  type SurveyResponseRecord,
   type Dataset,
-  type FieldValue,
   type RatingRecord,
   type TicketRecord,
   type TicketStatus,
@@ -20,52 +22,8 @@ import {
   type UserRecord,
 } from './types.js';
 
-export type TimeInput = Date | Unix;
+export type { DatasetStats, NewTicket, TicketChange, TimeInput } from './store-types.js';
 
-export interface TicketChange {
-  /** when (default: the emulator's now); never before the ticket's last audit */
-  at?: TimeInput;
-  /** who makes the change (default: the comment's author, else the assignee, else an agent of the group) */
-  authorId?: number;
-  /** via channel (default: web for agents, email for end users) */
-  channel?: string;
-  comment?: { body?: string; public?: boolean; authorId?: number };
-  status?: TicketStatus;
-  assigneeId?: number | null;
-  groupId?: number | null;
-  /** custom field id → value */
-  customFields?: Record<string, FieldValue>;
-}
-
-export interface NewTicket {
-  requesterId?: number;
-  subject?: string;
-  body?: string;
-  channel?: Channel;
-  groupId?: number | null;
-  at?: TimeInput;
-}
-
-export interface DatasetStats {
-  tickets: number;
-  /** audits = ticket-events items */
-  audits: number;
-  comments: number;
-  publicComments: number;
-  /** rows the sync keeps: status, assignee_id, group_id and custom-field sets/changes */
-  fieldChanges: number;
-  statusChanges: number;
-  ratings: number;
-  users: number;
-  agents: number;
-  endUsers: number;
-  groups: number;
-  memberships: number;
-  schedules: number;
-  holidays: number;
-}
-
-const toUnix = (t: TimeInput): Unix => (t instanceof Date ? Math.floor(t.getTime() / 1000) : t);
 const KEPT_FIELDS = new Set(['status', 'assignee_id', 'group_id']);
 
 interface Derived {
@@ -283,6 +241,39 @@ export class EmulatorStore {
     }
     rating.updatedAt = at;
     return rating;
+  }
+
+  /**
+   * Survey-response CSAT (an account made by csat-survey.ts `withSurveyCsat`): sends the
+   * ticket a survey (a new survey response on the current version), or records the
+   * requester's answer to its latest one: a later answer replaces the earlier rating,
+   * and any rating is accepted, as on a survey whose scale changed under it.
+   */
+  offerSurvey(ticketId: number, options: { at?: TimeInput } = {}): SurveyResponseRecord {
+    const survey = this.surveyAccount();
+    const t = this.open(ticketId);
+    const at = options.at === undefined ? this.now() : toUnix(options.at);
+    const version = versionAt(survey, at).version;
+    const response: SurveyResponseRecord = { id: ulidLike('01J1WB51MG', survey.responses.length + 1), ticketId, responderId: t.requesterId, version, createdAt: at, rating: null, firstAnsweredAt: null, answeredAt: null };
+    survey.responses.push(response);
+    this.append(t, at, SYSTEM_USER, 'rule', (d) => d.notify('How would you rate the support you received?', 'Choose a rating.', [t.requesterId]).surveyOffered(response.id));
+    return response;
+  }
+
+  answerSurvey(ticketId: number, rating: number, options: { at?: TimeInput } = {}): SurveyResponseRecord {
+    const survey = this.surveyAccount();
+    const t = this.open(ticketId);
+    const at = options.at === undefined ? this.now() : toUnix(options.at);
+    const response = [...survey.responses].reverse().find((r) => r.ticketId === ticketId);
+    if (!response) throw new Error(`ticket ${ticketId} was offered no survey`);
+    this.append(t, at, t.requesterId, 'web', (d) => d.surveyResponseSubmitted(response.id, rating));
+    Object.assign(response, { rating, firstAnsweredAt: response.firstAnsweredAt ?? at, answeredAt: at });
+    return response;
+  }
+
+  private surveyAccount(): CsatSurveyRecord {
+    if (!this.data.csatSurvey) throw new Error('this account runs legacy ratings, not CSAT survey responses');
+    return this.data.csatSurvey;
   }
 
   /**

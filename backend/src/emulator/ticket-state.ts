@@ -41,6 +41,17 @@ export class AuditDraft {
     return this.set('satisfaction_score', score);
   }
 
+  /** Survey-response CSAT (csat-survey.ts): the survey went out, or the requester answered it. */
+  surveyOffered(surveyResponseId: string): this {
+    this.events.push({ id: this.nextId(), type: 'SurveyOffered', surveyResponseId });
+    return this;
+  }
+
+  surveyResponseSubmitted(surveyResponseId: string, rating: number): this {
+    this.events.push({ id: this.nextId(), type: 'SurveyResponseSubmitted', surveyResponseId, rating });
+    return this;
+  }
+
   notify(subject: string, body: string, recipients: number[]): this {
     this.events.push({ id: this.nextId(), type: 'Notification', subject, body, recipients });
     return this;

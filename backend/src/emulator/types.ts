@@ -9,7 +9,8 @@ export type Unix = number;
 export type Role = 'end-user' | 'agent' | 'admin';
 /** `deleted`: soft-deleted (EmulatorStore.deleteTicket); the incremental export still lists it, with that status. */
 export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed' | 'deleted';
-export type Channel = 'email' | 'web' | 'api' | 'voice';
+/** Ticket creation channels (`via.channel`), spelled as the helpdesk spells them. */
+export type Channel = 'email' | 'web' | 'api' | 'voice' | 'chat' | 'native_messaging';
 export type FieldValue = string | number | null;
 
 export interface UserRecord {
@@ -113,7 +114,22 @@ export interface NotificationEvent {
   recipients: number[];
 }
 
-export type EventRecord = CommentEvent | FieldEvent | RatingEvent | NotificationEvent;
+/** A CSAT survey sent to the requester (survey-response CSAT; csat-survey.ts). */
+export interface SurveyOfferedEvent {
+  id: number;
+  type: 'SurveyOffered';
+  surveyResponseId: string;
+}
+
+/** The requester answered (or changed the answer to) a CSAT survey. */
+export interface SurveyResponseSubmittedEvent {
+  id: number;
+  type: 'SurveyResponseSubmitted';
+  surveyResponseId: string;
+  rating: number;
+}
+
+export type EventRecord = CommentEvent | FieldEvent | RatingEvent | NotificationEvent | SurveyOfferedEvent | SurveyResponseSubmittedEvent;
 
 export interface AuditRecord {
   id: number;
@@ -153,6 +169,33 @@ export interface RatingRecord {
   updatedAt: Unix;
 }
 
+/** One version of the account's CSAT survey: its rating question's scale, in force from `from`. */
+export interface SurveyVersionRecord {
+  version: number;
+  scale: number;
+  questionId: string;
+  from: Unix;
+}
+
+/** A CSAT survey response (offered at `createdAt`; answered when `rating` is set). */
+export interface SurveyResponseRecord {
+  id: string;
+  ticketId: number;
+  responderId: number;
+  version: number;
+  createdAt: Unix;
+  rating: number | null;
+  firstAnsweredAt: Unix | null;
+  answeredAt: Unix | null;
+}
+
+/** The account runs CSAT survey responses instead of legacy ratings. */
+export interface CsatSurveyRecord {
+  surveyId: string;
+  versions: SurveyVersionRecord[];
+  responses: SurveyResponseRecord[];
+}
+
 export interface Dataset {
   seed: number;
   /** the generator's "now" (unix seconds); nothing in the dataset is later */
@@ -167,9 +210,11 @@ export interface Dataset {
   ticketFields: TicketFieldRecord[];
   tickets: TicketRecord[];
   ratings: RatingRecord[];
+  /** set when the account runs CSAT survey responses (then `ratings` is empty) */
+  csatSurvey?: CsatSurveyRecord;
   /** next free ids, for activity added later */
   nextIds: { ticket: number; event: number; rating: number; user: number };
 }
 
-export { CES_FIELD_ID, NPS_FIELD_ID } from '../shared/demo-fields.js';
+export { CES_FIELD_ID, DEMO_TARGETS, HANDLE_TIME_FIELD_ID, NPS_FIELD_ID } from '../shared/demo-fields.js';
 export const SYSTEM_USER = -1;

@@ -22,7 +22,7 @@ export const iso = (t: Unix): string => new Date(t * 1000).toISOString().replace
 const isoOrNull = (t: Unix | null) => (t === null ? null : iso(t));
 
 /** How ticket events name a channel. */
-const VIA_LABEL: Record<string, string> = { email: 'Mail', web: 'Web form', api: 'Web service', voice: 'Voice', rule: 'Rule' };
+const VIA_LABEL: Record<string, string> = { email: 'Mail', web: 'Web form', api: 'Web service', voice: 'Voice', rule: 'Rule', chat: 'Chat', native_messaging: 'Messaging' };
 const viaLabel = (channel: string) => VIA_LABEL[channel] ?? 'Web form';
 
 export function userJson(base: string, u: UserRecord) {
@@ -163,7 +163,7 @@ export function ticketJson(base: string, subdomain: string, t: TicketRecord, s: 
     due_at: null,
     tags: t.tags,
     custom_fields: custom,
-    satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment, reason: rating.reason } : { score: 'unoffered' },
+    satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment } : { score: 'unoffered' },
     sharing_agreement_ids: [],
     custom_status_id: s.status === 'deleted' ? null : 360000220000 + ['new', 'open', 'pending', 'hold', 'solved', 'closed'].indexOf(s.status),
     fields: custom,
@@ -174,6 +174,12 @@ export function ticketJson(base: string, subdomain: string, t: TicketRecord, s: 
     allow_attachments: true,
     from_messaging_channel: false,
   };
+}
+
+/** A ticket as `GET /tickets/{id}.json` shows it: the export's fields without `generated_timestamp`, which only the exports carry. */
+export function shownTicketJson(...args: Parameters<typeof ticketJson>) {
+  const { generated_timestamp: _exportOnly, ...ticket } = ticketJson(...args);
+  return ticket;
 }
 
 const minutes = (m: Minutes) => ({ calendar: m.calendar, business: m.business });
@@ -216,6 +222,9 @@ const systemFor = (channel: string) =>
       : { client: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15', ip_address: '203.0.113.24', location: 'New York, NY, United States', latitude: 40.71, longitude: -74.0 };
 
 /** One event as the audits API shows it (values as strings, like Zendesk). */
+/** Field values of Create/Change events are strings in real answers (ids included), or null. */
+const fieldText = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
 function auditEventJson(a: AuditRecord, e: EventRecord) {
   switch (e.type) {
     case 'Comment':
@@ -224,9 +233,11 @@ function auditEventJson(a: AuditRecord, e: EventRecord) {
       return { id: e.id, type: 'SatisfactionRating', score: e.score, assignee_id: e.assigneeId, body: e.body };
     case 'Notification':
       return { id: e.id, type: 'Notification', subject: e.subject, body: e.body, recipients: e.recipients, via: { channel: 'rule', source: { from: { id: 360000100200, title: 'Request customer satisfaction rating' }, rel: 'automation' } } };
+    case 'SurveyOffered':
+    case 'SurveyResponseSubmitted':
+      return { id: e.id, type: e.type };
     default: {
-      const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-      return { id: e.id, type: e.type, field_name: e.field, value: str(e.value), ...(e.type === 'Change' ? { previous_value: str(e.previous) } : {}) };
+      return { id: e.id, type: e.type, field_name: e.field, value: fieldText(e.value), ...(e.type === 'Change' ? { previous_value: fieldText(e.previous) } : {}) };
     }
   }
 }
@@ -252,9 +263,13 @@ function childEventJson(a: AuditRecord, e: EventRecord, via: string) {
       return { id: e.id, via, via_reference_id: null, type: 'SatisfactionRating', score: e.score, assignee_id: e.assigneeId, body: e.body, event_type: 'SatisfactionRating' };
     case 'Notification':
       return { id: e.id, via, via_reference_id: 360000100200, subject: e.subject, body: e.body, recipients: e.recipients, event_type: 'Notification' };
+    case 'SurveyOffered':
+    case 'SurveyResponseSubmitted':
+      return { id: e.id, via, via_reference_id: null, created_at: iso(a.at), event_type: e.type };
     default: {
-      const key = /^\d+$/.test(e.field) ? { custom_ticket_fields: { [e.field]: e.value } } : { [e.field]: e.value };
-      return { id: e.id, via, via_reference_id: null, ...key, ...(e.type === 'Change' ? { previous_value: e.previous } : {}), event_type: e.type };
+      const value = fieldText(e.value);
+      const key = /^\d+$/.test(e.field) ? { custom_ticket_fields: { [e.field]: value } } : { [e.field]: value };
+      return { id: e.id, via, via_reference_id: null, ...key, ...(e.type === 'Change' ? { previous_value: fieldText(e.previous) } : {}), event_type: e.type };
     }
   }
 }

@@ -11,12 +11,14 @@ import type {
   HelpdeskMetricSet,
   HelpdeskSatisfactionRating,
   HelpdeskSchedule,
-  HelpdeskTicket,
+  HelpdeskShownTicket,
   HelpdeskUser,
   TicketEventsPage,
   TicketExportPage,
   UserExportPage,
 } from './schemas.js';
+import type { HelpdeskAccountSettings, HelpdeskTicketField, HelpdeskTrigger, HelpdeskWebhook } from './admin-schemas.js';
+import type { HelpdeskSurvey, HelpdeskSurveyResponse } from './survey-schemas.js';
 
 /** One page of a cursor-paginated list, normalised: `nextCursor` is null on the last page. */
 export interface ListPage<T> {
@@ -28,7 +30,7 @@ export interface ListPage<T> {
 export type ExportFrom = { cursor: string } | { startTime: number };
 
 export interface ShownTicket {
-  ticket: HelpdeskTicket;
+  ticket: HelpdeskShownTicket;
   metricSets: HelpdeskMetricSet[];
   users: HelpdeskUser[];
   groups: HelpdeskGroup[];
@@ -50,6 +52,10 @@ export interface HelpdeskApi {
   exportTicketEvents(startTime: number): Promise<TicketEventsPage>;
   /** `GET /api/v2/satisfaction_ratings.json?start_time=&page[size]=100` (legacy CSAT) */
   listSatisfactionRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>>;
+  /** `GET /api/v2/guide/survey_responses?filter[subject_zrns]=zen:ticket:1,…&page[size]=100` (CSAT survey responses of these tickets) */
+  listSurveyResponses(ticketIds: number[], cursor?: string): Promise<ListPage<HelpdeskSurveyResponse>>;
+  /** `GET /api/v2/guide/en-us/surveys/{id}/{version}`: a survey version (its rating question's options); null when gone (404). */
+  showSurvey(surveyId: string, version: number): Promise<HelpdeskSurvey | null>;
   /** `GET /api/v2/users.json?role[]=agent&role[]=admin&page[size]=100` */
   listAgents(cursor?: string): Promise<ListPage<HelpdeskUser>>;
   /** `GET /api/v2/groups.json?page[size]=100` */
@@ -70,6 +76,37 @@ export interface HelpdeskApi {
   notifyApp(request: NotifyAppRequest): Promise<void>;
   /** `GET /api/v2/apps/{appId}/public_key.pem` */
   appPublicKey(appId: number): Promise<string>;
+}
+
+/** The account-wide rate-limit window as the last answer reported it (`X-Rate-Limit`, `ratelimit-*`). */
+export interface RateLimitReading {
+  limit: number | undefined;
+  remaining: number;
+}
+
+/**
+ * The helpdesk's configuration, read to learn an installed account's webhook and by
+ * `npm run doctor`. Separate from HelpdeskApi: the sync never needs it.
+ */
+export interface HelpdeskAdminApi {
+  /** `GET /api/v2/users/me.json` */
+  me(): Promise<HelpdeskUser>;
+  /** `GET /api/v2/webhooks?filter[name_contains]=&page[size]=100` */
+  listWebhooks(nameContains: string, cursor?: string): Promise<ListPage<HelpdeskWebhook>>;
+  /** `GET /api/v2/webhooks/{id}/signing_secret`: the secret (admins only). */
+  webhookSigningSecret(webhookId: string): Promise<string>;
+  /** `GET /api/v2/triggers?active=true&page[size]=100` */
+  listActiveTriggers(cursor?: string): Promise<ListPage<HelpdeskTrigger>>;
+  /** `GET /api/v2/ticket_fields/{id}`; null when there is no such field (404). */
+  showTicketField(fieldId: number): Promise<HelpdeskTicketField | null>;
+  /** `GET /api/v2/account/settings` */
+  accountSettings(): Promise<HelpdeskAccountSettings>;
+  /** `GET /api/v2/business_hours/schedules.json` */
+  listSchedules(): Promise<HelpdeskSchedule[]>;
+  /** `GET /api/v2/tickets/count` */
+  countTickets(): Promise<number>;
+  /** The account-wide rate limit as of the last answer; undefined before any, or when it sent no such headers. */
+  rateLimit(): RateLimitReading | undefined;
 }
 
 export type HelpdeskErrorKind = 'rate_limited' | 'server' | 'network' | 'timeout' | 'auth' | 'client' | 'not_found' | 'invalid_payload';

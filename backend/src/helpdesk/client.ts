@@ -3,6 +3,8 @@
  * built-in emulator that speaks the same shapes). It implements `HelpdeskApi`:
  *
  * - every response is validated with schemas.ts, so a malformed page fails whole;
+ *   values Zendesk added to an open enumeration are kept and warned about once per
+ *   page with their counts (known-values.ts);
  * - 429 and 5xx wait for `Retry-After` when given; otherwise they, network errors
  *   and timeouts back off exponentially with full jitter; other 4xx fail at once;
  * - rate-limit headers are read on every response, and when a quota is spent the
@@ -14,7 +16,29 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { HelpdeskError, type ExportFrom, type HelpdeskApi, type ListPage, type NotifyAppRequest, type ShownTicket } from './api.js';
+import {
+  HelpdeskError,
+  type ExportFrom,
+  type HelpdeskAdminApi,
+  type HelpdeskApi,
+  type HelpdeskErrorKind,
+  type ListPage,
+  type NotifyAppRequest,
+  type RateLimitReading,
+  type ShownTicket,
+} from './api.js';
+import {
+  accountSettingsSchema,
+  signingSecretSchema,
+  ticketCountSchema,
+  ticketFieldResponseSchema,
+  triggersPageSchema,
+  webhooksPageSchema,
+  type HelpdeskAccountSettings,
+  type HelpdeskTicketField,
+  type HelpdeskTrigger,
+  type HelpdeskWebhook,
+} from './admin-schemas.js';
 import {
   auditsPageSchema,
   groupMembershipsPageSchema,
@@ -39,58 +63,26 @@ import {
   type TicketExportPage,
   type UserExportPage,
 } from './schemas.js';
+import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
+import { showSurveySchema, surveyResponsesPageSchema, type HelpdeskSurvey, type HelpdeskSurveyResponse } from './survey-schemas.js';
 import type { Logger } from '../shared/logger.js';
-import { kindOf, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, toNumber, validate } from './responses.js';
+import { kindOf, validate } from './responses.js';
+import { readRateLimits, retryAfterMs } from './rate-limits.js';
+import { authorization, exportPosition, type Call, type CursorEnvelope, type HelpdeskClientOptions, type Outcome, type Params } from './client-options.js';
 
-export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
-
-export interface HelpdeskClientOptions {
-  baseUrl: string;
-  /** Undefined only for the demo emulator, which accepts anonymous requests. */
-  auth: HelpdeskAuth | undefined;
-  logger: Logger;
-  /** Called once per HTTP attempt (retries included), e.g. to count requests of a sync run. */
-  onRequest?: () => void;
-  /** Retries after the first attempt for 429, 5xx, network errors and timeouts. */
-  maxRetries?: number;
-  /** Backoff before retry n (0-based) is uniform in [0, min(maxDelayMs, baseDelayMs·2^n)). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  timeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** `per_page` for the incremental exports; unset leaves the helpdesk's default (up to 1000). */
-  perPage?: number;
-}
+export type { HelpdeskAuth, HelpdeskClientOptions } from './client-options.js';
 
 /** Cursor-paginated lists allow at most 100 per page. */
 const PAGE_SIZE = 100;
 const TICKET_SIDELOADS = 'metric_sets,users,groups';
 
-type Params = Record<string, string | number | string[] | undefined>;
-
-interface Call {
-  method: 'GET' | 'POST';
-  path: string;
-  params?: Params;
-  data?: unknown;
-  responseType?: 'json' | 'text';
-}
-
-/** What one attempt came to: the response body, or an error and whether (after how long) to retry. */
-type Outcome = { data: unknown } | { error: HelpdeskError; retryInMs?: number; code?: string };
-
-/** The envelope every cursor-paginated list shares (`listPageSchema` in schemas.ts). */
-interface CursorEnvelope {
-  meta: { has_more: boolean; after_cursor?: string | null | undefined };
-}
-
 const pemSchema = z.string().regex(/-----BEGIN [A-Z ]+-----/, 'expected a PEM document');
 
-export class HelpdeskClient implements HelpdeskApi {
+export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   private readonly http: AxiosInstance;
   private readonly logger: Logger;
   private readonly onRequest: () => void;
+  private readonly onUnknownValues: (counts: UnknownValueCounts) => void;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -100,10 +92,13 @@ export class HelpdeskClient implements HelpdeskApi {
   private readonly perPage: number | undefined;
   /** Epoch ms before which no request is sent, because a rate-limit quota is spent. */
   private quotaResetsAt = 0;
+  /** The account-wide window as the last answer reported it (read by `npm run doctor`). */
+  private lastRateLimit: RateLimitReading | undefined;
 
   constructor(options: HelpdeskClientOptions) {
     this.logger = options.logger;
     this.onRequest = options.onRequest ?? (() => undefined);
+    this.onUnknownValues = options.onUnknownValues ?? (() => undefined);
     this.maxRetries = options.maxRetries ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -143,6 +138,20 @@ export class HelpdeskClient implements HelpdeskApi {
     // feature need a different API; its reader would sit beside listLegacyRatings
     // and be chosen here.
     return this.listLegacyRatings(startTime, cursor);
+  }
+
+  listSurveyResponses(ticketIds: number[], cursor?: string): Promise<ListPage<HelpdeskSurveyResponse>> {
+    const zrns = ticketIds.map((id) => `zen:ticket:${id}`).join(',');
+    return this.list('/api/v2/guide/survey_responses', surveyResponsesPageSchema, (p) => p.survey_responses, cursor, { 'filter[subject_zrns]': zrns });
+  }
+
+  async showSurvey(surveyId: string, version: number): Promise<HelpdeskSurvey | null> {
+    try {
+      return (await this.get(`/api/v2/guide/en-us/surveys/${encodeURIComponent(surveyId)}/${version}`, showSurveySchema)).survey;
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
   }
 
   listAgents(cursor?: string): Promise<ListPage<HelpdeskUser>> {
@@ -198,13 +207,52 @@ export class HelpdeskClient implements HelpdeskApi {
     return validate('GET', path, pemSchema, await this.send({ method: 'GET', path, responseType: 'text' }));
   }
 
+  listWebhooks(nameContains: string, cursor?: string): Promise<ListPage<HelpdeskWebhook>> {
+    return this.list('/api/v2/webhooks', webhooksPageSchema, (p) => p.webhooks, cursor, { 'filter[name_contains]': nameContains });
+  }
+
+  async webhookSigningSecret(webhookId: string): Promise<string> {
+    return (await this.get(`/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`, signingSecretSchema)).signing_secret.secret;
+  }
+
+  listActiveTriggers(cursor?: string): Promise<ListPage<HelpdeskTrigger>> {
+    return this.list('/api/v2/triggers.json', triggersPageSchema, (p) => p.triggers, cursor, { active: 'true' });
+  }
+
+  async showTicketField(fieldId: number): Promise<HelpdeskTicketField | null> {
+    try {
+      return (await this.get(`/api/v2/ticket_fields/${fieldId}.json`, ticketFieldResponseSchema)).ticket_field;
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  async accountSettings(): Promise<HelpdeskAccountSettings> {
+    return (await this.get('/api/v2/account/settings.json', accountSettingsSchema)).settings;
+  }
+
+  async countTickets(): Promise<number> {
+    return (await this.get('/api/v2/tickets/count.json', ticketCountSchema)).count.value;
+  }
+
+  rateLimit(): RateLimitReading | undefined {
+    return this.lastRateLimit;
+  }
+
   /** `GET /api/v2/satisfaction_ratings.json` (legacy CSAT; admins only). */
   private listLegacyRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>> {
     return this.list('/api/v2/satisfaction_ratings.json', ratingsPageSchema, (p) => p.satisfaction_ratings, cursor, { start_time: startTime });
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S>> {
-    return validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const page = validate('GET', path, schema, await this.send({ method: 'GET', path, params }));
+    const unknown = countUnknownValues(page);
+    if (Object.keys(unknown).length > 0) {
+      this.logger.warn({ path, unknown }, 'helpdesk page carries values Pulse does not know; stored as given');
+      this.onUnknownValues(unknown);
+    }
+    return page;
   }
 
   /** One page of a cursor-paginated list (`page[size]`, `page[after]`), normalised to `{items, nextCursor}`. */
@@ -283,41 +331,10 @@ export class HelpdeskClient implements HelpdeskApi {
     await this.sleep(waitMs);
   }
 
-  /**
-   * Reads every rate-limit window the response reports: the account-wide one
-   * (`X-Rate-Limit-Remaining`, `ratelimit-remaining` with `ratelimit-reset` seconds)
-   * and endpoint-specific ones (`Zendesk-RateLimit-<name>: total=100; remaining=99; resets=41`).
-   * A spent window with a known reset pauses later requests until then. One without a
-   * reset pauses nothing: the helpdesk's 429 then says how long to wait.
-   */
+  /** Notes the answer's rate-limit windows: a spent one pauses later requests until its reset (rate-limits.ts). */
   private noteQuota(headers: AxiosResponse['headers']): void {
-    const accountReset = toNumber(headers['ratelimit-reset']);
-    const windows = [
-      { remaining: toNumber(headers['x-rate-limit-remaining']), resets: accountReset },
-      { remaining: toNumber(headers['ratelimit-remaining']), resets: accountReset },
-    ];
-    for (const [name, value] of Object.entries(headers)) {
-      if (!name.toLowerCase().startsWith('zendesk-ratelimit-')) continue;
-      const fields = new Map(String(value).split(';').map((part): [string, string] => {
-        const [key = '', field = ''] = part.split('=');
-        return [key.trim(), field.trim()];
-      }));
-      windows.push({ remaining: toNumber(fields.get('remaining')), resets: toNumber(fields.get('resets')) });
-    }
-    for (const { remaining, resets } of windows) {
-      if (remaining === undefined || remaining > 0 || resets === undefined) continue;
-      const until = Date.now() + Math.min(Math.max(resets, 0) * 1000, MAX_RATE_LIMIT_WAIT_MS);
-      this.quotaResetsAt = Math.max(this.quotaResetsAt, until);
-    }
+    const { account, resumeAt } = readRateLimits(headers as Record<string, unknown>);
+    if (account) this.lastRateLimit = account;
+    this.quotaResetsAt = Math.max(this.quotaResetsAt, resumeAt);
   }
-}
-
-function authorization(auth: HelpdeskAuth | undefined): Record<string, string> {
-  if (!auth) return {};
-  if (auth.kind === 'oauth') return { Authorization: `Bearer ${auth.token}` };
-  return { Authorization: `Basic ${Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64')}` };
-}
-
-function exportPosition(from: ExportFrom): Params {
-  return 'cursor' in from ? { cursor: from.cursor } : { start_time: from.startTime };
 }

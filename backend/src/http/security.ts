@@ -18,23 +18,30 @@
  * the configured ZENDESK_URL's origin. Any other origin gets no CORS headers at all
  * (the browser refuses). No cookies are used, so `credentials` stays off.
  *
- * Rate limits (express-rate-limit, in-memory per process; behind N instances the
- * effective limit is N times higher). Authenticated `/api/v1` routes are limited per
- * account (the session's account id, so one tenant cannot starve another and a busy
- * office behind one NAT is not mistaken for an attacker), by default 1200 a minute.
- * Unauthenticated routes (health, session, refresh, demo, webhook, page POSTs) are
- * limited per client IP (default 300 a minute), and so are failed authentications on
- * the other routes (only 401s count), so token guessing is capped too. Over the limit:
- * 429 `{"error": {"code": "rate_limited", …}}` with `Retry-After`.
+ * Rate limits (express-rate-limit, counted in the database through
+ * rate-limit-store.ts, so every instance shares them). They follow real traffic: a
+ * helpdesk opens one sidebar per ticket tab, each asking for its figures, so a busy
+ * team behind one office address sends hundreds of requests a minute from one IP.
+ * - Per signed-in user (the session's account and user; default 600 a minute): on
+ *   every authenticated `/api/v1` route, and on the page POSTs (`/app/ticket_sidebar`,
+ *   `/app/nav_bar`) once their signed token is verified.
+ * - Per account, a ceiling that grows with its agents: max(RATE_LIMIT_ACCOUNT_MIN,
+ *   RATE_LIMIT_PER_AGENT × active agents and admins), so one tenant cannot starve another.
+ * - Per client address only for failed authentications (401s: bad or missing session,
+ *   helpdesk token or webhook signature; default 300 a minute): an address over it
+ *   gets 429 on every route that authenticates, so guessing is capped.
+ * - Health and static assets are never limited.
+ * Over a limit: 429 `{"error": {"code": "rate_limited", …}}` with `Retry-After`.
  */
 import cors from 'cors';
-import type { RequestHandler } from 'express';
-import rateLimit, { type Options as RateLimitOptions } from 'express-rate-limit';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import rateLimit, { ipKeyGenerator, type ClientRateLimitInfo, type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
 import { findAccountBySubdomain } from '../accounts/repository.js';
 import type { Db } from '../db/database.js';
 import type { Session } from './auth/session-token.js';
 import { errorBody } from './errors.js';
+import { DatabaseRateLimitStore } from './rate-limit-store.js';
 
 export const HELPDESK_FRAME_ANCESTOR = 'https://*.zendesk.com';
 
@@ -57,7 +64,8 @@ export function securityHeaders(helpdeskUrl: string | undefined): RequestHandler
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // Zendesk's CDN serves the ZAF SDK the pages load (app/src/zaf/init.ts).
+        scriptSrc: ["'self'", 'https://static.zdassets.com'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
@@ -116,48 +124,142 @@ export function apiCors(db: Db, helpdeskUrl: string | undefined, cacheTtlMs = 60
 }
 
 export interface RateLimitSettings {
-  /** Requests per window per account on authenticated routes (default 1200). */
-  perAccount?: number;
-  /** Requests per window per IP on unauthenticated routes, and 401s per IP elsewhere (default 300). */
-  perIp?: number;
   /** Window length in ms (default one minute). */
   windowMs?: number;
+  /** Requests per window per signed-in user (default 600). */
+  perUser?: number;
+  /** An account's ceiling per active agent (default 120)… */
+  perAgent?: number;
+  /** …and at least this (default 1200). */
+  accountMinimum?: number;
+  /** Failed authentications per window per client address (default 300). */
+  failedAuthPerIp?: number;
 }
 
 export interface RateLimiters {
-  /** Per client IP: unauthenticated routes. */
-  perIp: RequestHandler;
-  /** Per client IP, counting only 401s: in front of the session check. */
-  failedAuth: RequestHandler;
-  /** Per account: after the session check. */
+  /** Before authentication: refuses an address over its failed-authentication budget. */
+  failedAuthGate: RequestHandler;
+  /** An error handler: counts each 401 against the client's address. */
+  countFailedAuth: ErrorRequestHandler;
+  /** After authentication (res.locals.session set): per user, then per account. */
+  perUser: RequestHandler;
   perAccount: RequestHandler;
 }
 
-const limited: RateLimitOptions['handler'] = (req, res, _next, options) => {
-  const info = (req as { rateLimit?: { resetTime?: Date } }).rateLimit;
-  const seconds = info?.resetTime ? Math.max(1, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(options.windowMs / 1000);
+const retryAfterSeconds = (resetTime: Date | undefined, windowMs: number) =>
+  resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
+
+function sendLimited(res: Response, limit: number, windowMs: number, seconds: number) {
   res.setHeader('Retry-After', String(seconds));
-  res.status(429).json(errorBody('rate_limited', `Too many requests: at most ${options.limit} per ${Math.round(options.windowMs / 1000)} s; retry in ${seconds} s`));
+  res.status(429).json(errorBody('rate_limited', `Too many requests: at most ${limit} per ${Math.round(windowMs / 1000)} s; retry in ${seconds} s`));
+}
+
+const limited: RateLimitOptions['handler'] = (req, res, _next, options) => {
+  const info = (req as { rateLimit?: { resetTime?: Date; limit: number } }).rateLimit;
+  sendLimited(res, info?.limit ?? Number(options.limit), options.windowMs, retryAfterSeconds(info?.resetTime, options.windowMs));
 };
 
-export function rateLimiters(settings: RateLimitSettings = {}): RateLimiters {
+const sessionIn = (res: Response) => res.locals.session as Session | undefined;
+
+/** Active agents and admins of an account, read at most once a minute per account. */
+export function agentCounter(db: Db, ttlMs = 60_000): (accountId: number) => Promise<number> {
+  const cache = new Map<number, { expires: number; count: Promise<number> }>();
+  return (accountId) => {
+    const hit = cache.get(accountId);
+    if (hit && hit.expires > Date.now()) return hit.count;
+    const count = db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('role', 'in', ['agent', 'admin'])
+      .where('active', '=', true)
+      .executeTakeFirst()
+      .then((r) => Number(r?.n ?? 0));
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(accountId, { expires: Date.now() + ttlMs, count });
+    count.catch(() => cache.delete(accountId));
+    return count;
+  };
+}
+
+export function rateLimiters(db: Db, settings: RateLimitSettings = {}, agents = agentCounter(db)): RateLimiters {
   const windowMs = settings.windowMs ?? 60_000;
-  const common = { windowMs, standardHeaders: 'draft-7' as const, legacyHeaders: false, handler: limited };
-  const perIpLimit = settings.perIp ?? 300;
+  const common = { windowMs, standardHeaders: 'draft-7' as const, legacyHeaders: false, handler: limited, passOnStoreError: true };
+  const failedLimit = settings.failedAuthPerIp ?? 300;
+  const perAgent = settings.perAgent ?? 120;
+  const accountMinimum = settings.accountMinimum ?? 1200;
+  const addressOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+
+  // Failed authentications: express-rate-limit would count every request and take back
+  // the successful ones (two writes per request); the count is raised on 401s only and
+  // read before authenticating, through the same shared store.
+  const failures = new DatabaseRateLimitStore(db, 'auth-failures');
+  failures.init({ windowMs } as RateLimitOptions);
+  // The gate is on every authenticated request, and nearly every address has no failures:
+  // "none" is remembered for a second per instance (so an address that starts failing
+  // elsewhere is seen here within a second); an address with failures is read each time.
+  const clean = new Map<string, number>();
+  const failuresOf = async (address: string): Promise<ClientRateLimitInfo | undefined> => {
+    if ((clean.get(address) ?? 0) > Date.now()) return undefined;
+    const info = await failures.get(address).catch(() => undefined);
+    if (!info) {
+      if (clean.size >= 10_000) clean.clear();
+      clean.set(address, Date.now() + 1000);
+    }
+    return info;
+  };
+  const failedAuthGate: RequestHandler = async (req, res, next) => {
+    const info = await failuresOf(addressOf(req));
+    if (info && info.totalHits >= failedLimit) return sendLimited(res, failedLimit, windowMs, retryAfterSeconds(info.resetTime, windowMs));
+    next();
+  };
+  const countFailedAuth: ErrorRequestHandler = (err, req, _res, next) => {
+    if ((err as { status?: number }).status !== 401) return next(err);
+    const address = addressOf(req);
+    clean.delete(address);
+    failures.increment(address).then(
+      () => next(err),
+      () => next(err),
+    );
+  };
+
   return {
-    perIp: rateLimit({ ...common, limit: perIpLimit }),
-    failedAuth: rateLimit({
+    failedAuthGate,
+    countFailedAuth,
+    perUser: rateLimit({
       ...common,
-      limit: perIpLimit,
-      // Only failed authentications count; a signed-in user's traffic is the account limiter's business.
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      standardHeaders: false,
+      store: new DatabaseRateLimitStore(db, 'user'),
+      limit: settings.perUser ?? 600,
+      keyGenerator: (_req, res) => `${sessionIn(res)?.accountId ?? 'none'}:${sessionIn(res)?.userId ?? 'none'}`,
     }),
     perAccount: rateLimit({
       ...common,
-      limit: settings.perAccount ?? 1200,
-      keyGenerator: (_req, res) => `account:${(res.locals.session as Session | undefined)?.accountId ?? 'none'}`,
+      store: new DatabaseRateLimitStore(db, 'account'),
+      limit: async (_req, res) => {
+        const accountId = sessionIn(res)?.accountId;
+        return Math.max(accountMinimum, accountId === undefined ? 0 : perAgent * (await agents(accountId)));
+      },
+      keyGenerator: (_req, res) => String(sessionIn(res)?.accountId ?? 'none'),
     }),
   };
+}
+
+/**
+ * Runs `limiters` in order inside a route (after it has verified who the user is);
+ * resolves false when one of them answered (429) and the route must stop.
+ */
+export async function withinLimits(limiters: RequestHandler[], req: Request, res: Response): Promise<boolean> {
+  for (const limiter of limiters) {
+    let passed = false;
+    await new Promise<void>((resolve, reject) => {
+      const next = (err?: unknown) => {
+        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        passed = true;
+        resolve();
+      };
+      Promise.resolve(limiter(req, res, next)).then(() => resolve(), reject);
+    });
+    if (!passed) return false;
+  }
+  return true;
 }

@@ -45,10 +45,17 @@ export const idParam = z
   .transform(Number)
   .pipe(z.number().int().positive());
 
+/** A channel as the helpdesk spells it (`web`, `email`, `native_messaging`, …, or `other`). */
+export const channelParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a channel name as the helpdesk spells it (letters, digits, _ or -), e.g. email');
+
 export const windowQuery = z.object({
   from: instant.optional(),
   to: instant.optional(),
   groupId: idParam.optional(),
+  /** kpis.md "Channels": only the figures of this channel's tickets */
+  channel: channelParam.optional(),
+  /** `previous` adds the previous period's figures beside every Kpis (kpis.md "Previous period") */
+  compare: z.enum(['previous'], { error: 'must be "previous"' }).optional(),
 });
 
 export interface Window {

@@ -5,7 +5,8 @@
  * rollup SQL lives here; every function takes `db` or a transaction first.
  *
  * Design:
- * - Key (account, day, agent, group); "nobody" / "no group" is 0 (helpdesk ids are
+ * - Key (account, day, agent, group, channel: the ticket's, kpis.md "Channels", migration
+ *   2026-12-06T01-00); "nobody" / "no group" is 0 (helpdesk ids are
  *   positive). A row holds the figures of several placements: the first-response
  *   figures of (day, agent, group) are the tickets whose first public agent reply fell
  *   on that day, by that agent, in that group; the solved counts of the same key are
@@ -41,6 +42,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
+import { RATING } from './queries/csat.js';
 import { count, keyOf, type Scope } from './queries/scope.js';
 
 
@@ -90,6 +92,8 @@ interface Branch {
   at: string;
   agent: string;
   group: string;
+  /** the ticket's channel (ratings have none of their own: their ticket's) */
+  channel: RawBuilder<unknown>;
   where?: RawBuilder<unknown>;
   figures: Partial<Record<RollupColumn, RawBuilder<unknown>>>;
 }
@@ -106,17 +110,18 @@ function branches(): Branch[] {
   const full = duration('f.full_resolution_minutes');
   const fullb = duration('f.full_resolution_business_minutes');
   const facts = sql`ticket_facts as f`;
+  const factChannel = sql.ref('f.channel');
   return [
     {
-      table: facts, account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id',
+      table: facts, account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id', channel: factChannel,
       figures: { first_response_count: fr.n, first_response_sum: fr.sum, first_response_business_count: frb.n, first_response_business_sum: frb.sum },
     },
     {
-      table: facts, account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id',
+      table: facts, account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id', channel: factChannel,
       figures: { first_resolution_count: fres.n, first_resolution_sum: fres.sum },
     },
     {
-      table: facts, account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      table: facts, account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: factChannel,
       figures: {
         solved: sql`count(*)`,
         fcr_eligible: sql`count(*) filter (where f.public_replies >= 1)`,
@@ -129,7 +134,7 @@ function branches(): Branch[] {
       },
     },
     {
-      table: facts, account: 'f.account_id', at: 'f.nps_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      table: facts, account: 'f.account_id', at: 'f.nps_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: factChannel,
       where: sql`f.nps_value is not null`,
       figures: {
         nps_promoters: sql`count(*) filter (where ${npsValid} and f.nps_value >= 9)`,
@@ -139,7 +144,7 @@ function branches(): Branch[] {
       },
     },
     {
-      table: facts, account: 'f.account_id', at: 'f.ces_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id',
+      table: facts, account: 'f.account_id', at: 'f.ces_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: factChannel,
       where: sql`f.ces_value is not null`,
       figures: {
         ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((v) => [`ces_${v}`, sql`count(*) filter (where f.ces_value = ${sql.lit(v)})`])),
@@ -147,11 +152,11 @@ function branches(): Branch[] {
       },
     },
     {
-      table: sql`ticket_fact_events as e`, account: 'e.account_id', at: 'e.at', agent: 'e.agent_id', group: 'e.group_id',
+      table: sql`ticket_fact_events as e`, account: 'e.account_id', at: 'e.at', agent: 'e.agent_id', group: 'e.group_id', channel: sql.ref('e.channel'),
       figures: { reopens: sql`count(*) filter (where e.kind = 'reopen')`, public_replies: sql`count(*) filter (where e.kind = 'public_reply')` },
     },
     {
-      table: sql`satisfaction_ratings as r`, account: 'r.account_id', at: 'r.created_at', agent: 'r.assignee_id', group: 'r.group_id',
+      table: sql`satisfaction_ratings as r`, account: 'r.account_id', at: 'r.created_at', agent: 'r.assignee_id', group: 'r.group_id', channel: RATING.channel as RawBuilder<unknown>,
       figures: {
         csat_good: sql`count(*) filter (where r.score = 'good')`,
         csat_bad: sql`count(*) filter (where r.score = 'bad')`,
@@ -170,20 +175,20 @@ function branchSql(b: Branch, accountId: number, days: string[] | null): RawBuil
     ? sql`join unnest(${days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
     : sql``;
   const items = COLUMNS.map((c) => sql`${b.figures[c] ?? (isSum(c) ? sql`0::numeric` : sql`0::bigint`)} as ${sql.id(c)}`);
-  return sql`select (${at} at time zone 'UTC')::date as day, coalesce(${r(b.agent)}, 0) as agent_id, coalesce(${r(b.group)}, 0) as group_id, ${sql.join(items)}
+  return sql`select (${at} at time zone 'UTC')::date as day, coalesce(${r(b.agent)}, 0) as agent_id, coalesce(${r(b.group)}, 0) as group_id, ${b.channel} as channel, ${sql.join(items)}
     from ${b.table} ${dayJoin}
     where ${r(b.account)} = ${accountId} and ${at} is not null${b.where ? sql` and ${b.where}` : sql``}
-    group by 1, 2, 3`;
+    group by 1, 2, 3, 4`;
 }
 
 /** Aggregates the account's facts (all days, or only `days`) into rollup rows. */
 async function insertRollups(db: Db, accountId: number, days: string[] | null): Promise<void> {
   const union = sql.join(branches().map((b) => branchSql(b, accountId, days)), sql` union all `);
   const cols = COLUMNS.map((c) => sql.id(c));
-  await sql`insert into ticket_kpi_daily (account_id, day, agent_id, group_id, ${sql.join(cols)})
-    select ${accountId}, u.day, u.agent_id, u.group_id, ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`u.${c}`)})`))}
+  await sql`insert into ticket_kpi_daily (account_id, day, agent_id, group_id, channel, ${sql.join(cols)})
+    select ${accountId}, u.day, u.agent_id, u.group_id, u.channel, ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`u.${c}`)})`))}
     from (${union}) as u
-    group by u.day, u.agent_id, u.group_id`.execute(db);
+    group by u.day, u.agent_id, u.group_id, u.channel`.execute(db);
 }
 
 // ---------------------------------------------------------------------------------
@@ -306,6 +311,7 @@ export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: 
   const perAgent = Boolean(scope.perAgent) || scope.agentId != null;
   const parts = [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`];
   if (scope.groupId != null) parts.push(sql`k.group_id = ${scope.groupId}`);
+  if (scope.channel != null) parts.push(sql`k.channel = ${scope.channel}`);
   if (scope.agentId != null) parts.push(sql`k.agent_id = ${scope.agentId}`);
   else if (scope.perAgent) parts.push(sql`k.agent_id <> 0`);
   const agent = perAgent ? sql`k.agent_id` : sql`null::bigint`;
@@ -325,15 +331,15 @@ export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: 
   return out;
 }
 
-/** Every rollup row of the account, keyed `day|agent|group`, only non-zero figures (tests compare incremental with rebuilt). */
+/** Every rollup row of the account, keyed `day|agent|group|channel`, only non-zero figures (tests compare incremental with rebuilt). */
 export async function rollupSnapshot(db: Db, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
-  const { rows } = await sql<Record<string, unknown>>`select to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, ${sql.join(COLUMNS.map((c) => sql.id(c)))}
-    from ticket_kpi_daily where account_id = ${accountId} order by day, agent_id, group_id`.execute(db);
+  const { rows } = await sql<Record<string, unknown>>`select to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))}
+    from ticket_kpi_daily where account_id = ${accountId} order by day, agent_id, group_id, channel`.execute(db);
   const out: Record<string, Partial<RollupRow>> = {};
   for (const row of rows) {
     const figures: Partial<RollupRow> = {};
     for (const c of COLUMNS) if (count(row[c]) !== 0) figures[c] = count(row[c]);
-    out[`${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}`] = figures;
+    out[`${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}|${String(row.channel)}`] = figures;
   }
   return out;
 }

@@ -14,15 +14,20 @@ import { fromRollups, mergeAdditive, rawAdditive, type Additive } from './additi
 import { bucketStarts, DAY_MS, splitWindow } from './buckets.js';
 import { encodeCursor } from './cursor.js';
 import { agentShape, buildKpis, type KpiServiceSettings, type Parts } from './figures.js';
+import type { CsatRow } from './queries/csat.js';
+import { csatMode, surveyCsatCounts, ticketSurveyCsat, type SurveyCsatRow } from './queries/csat-survey.js';
 import { findAgent, listAgents, byName } from './queries/agents.js';
 import { drillDown as drillDownQuery, type DrillCursor } from './queries/drill-down.js';
 import { DURATION_KPIS, DURATION_PLACEMENT_GROUPS, durationStatsByPlacement, type DurationKpi, type DurationStatRow } from './queries/duration-stats.js';
+import { handleTimeRejected } from './queries/handle-time.js';
 import { keyOf, type Scope } from './queries/scope.js';
 import { ticketKpis as ticketKpisQuery } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
 import { rollupFigures, rollupsReady, type RollupRow } from './rollups.js';
+import type { KpiSettings } from './settings.js';
 
 export type { KpiServiceSettings } from './figures.js';
+export { emptyKpis, kpisOnly } from './figures.js';
 
 /** Account, half-open window and optional group of a KPI request. */
 export interface KpiQuery {
@@ -30,6 +35,8 @@ export interface KpiQuery {
   from: Date;
   to: Date;
   groupId?: number | null | undefined;
+  /** only the figures of tickets of this channel (kpis.md "Channels") */
+  channel?: string | null | undefined;
   /** `raw` reads facts only, never the daily rollups (tests compare both); default `auto` */
   source?: KpiSource | undefined;
 }
@@ -64,6 +71,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   const cesScale = settings.cesScale === 5 ? 5 : 7;
   const split = splitWindow(scope.from, scope.to);
   const durationsP = durationMaps(db, scope, settings.targets);
+  const rejectedP = handleTimeRejected(db, scope);
   let additive: Additive;
   if (source === 'auto' && split.days && (await rollupsReady(db, scope.accountId))) {
     const days = split.days;
@@ -76,7 +84,11 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
     additive = await rawAdditive(db, scope, cesScale);
   }
   const durations = await durationsP;
-  const { solved, csat, nps, ces, events } = additive;
+  const rejected = await rejectedP;
+  const { solved, nps, ces, events } = additive;
+  // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts).
+  const mode = await csatMode(db, scope.accountId, settings.csatSource);
+  const csat: Map<string, CsatRow | SurveyCsatRow> = mode.source === 'survey' ? await surveyCsatCounts(db, scope) : additive.csat;
   const maps = [...Object.values(durations), solved, csat, nps, ces, events];
   const seen = new Set<string>();
   for (const m of maps) for (const k of m.keys()) seen.add(k);
@@ -88,9 +100,11 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
           durations: Object.fromEntries(DURATION_KPIS.map((k) => [k, durations[k].get(key)])) as Parts['durations'],
           solved: solved.get(key),
           csat: csat.get(key),
+          csatMode: mode,
           nps: nps.get(key),
           ces: ces.get(key),
           events: events.get(key),
+          handleTimeRejected: rejected.get(key),
         },
         settings,
       );
@@ -98,7 +112,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   };
 }
 
-const scopeOf = (q: KpiQuery): Scope => ({ accountId: q.accountId, from: q.from, to: q.to, groupId: q.groupId });
+const scopeOf = (q: KpiQuery): Scope => ({ accountId: q.accountId, from: q.from, to: q.to, groupId: q.groupId, channel: q.channel });
 
 /** The team's figures: every ticket (and rating, reply, reopen) once, whatever its agent. */
 export async function teamKpis(db: Db, q: KpiQuery, settings: KpiServiceSettings): Promise<Kpis> {
@@ -163,13 +177,26 @@ export async function drillDown(
   agentId: number,
   metric: DrillMetric,
   page: { cursor?: DrillCursor | undefined; limit: number },
+  settings?: Pick<KpiSettings, 'csatSource'>,
 ): Promise<DrillDownResponse> {
-  const result = await drillDownQuery(db, { ...q, agentId }, metric, page);
-  return { tickets: result.tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
+  const mode = await csatMode(db, q.accountId, settings?.csatSource);
+  const result = await drillDownQuery(db, { ...q, agentId }, metric, page, mode.source);
+  // A survey account's tickets carry their survey CSAT, as on the ticket route.
+  const tickets = mode.source === 'survey' ? await Promise.all(result.tickets.map(async (t) => ({ ...t, ...(await ticketSurveyCsat(db, q.accountId, t.ticketId)) }))) : result.tickets;
+  return { tickets, nextCursor: result.next ? encodeCursor(result.next) : null };
 }
 
-export async function ticketKpis(db: Db, accountId: number, ticketId: number): Promise<TicketKpis | undefined> {
-  return ticketKpisQuery(db, accountId, ticketId);
+/**
+ * One ticket's KPIs; on a survey-response account also its `csat` from the survey and
+ * the rating as the customer saw it (`csatRating` of `csatScale`). A legacy-ratings
+ * ticket's answer is exactly what it was before survey responses (no such keys).
+ */
+export async function ticketKpis(db: Db, accountId: number, ticketId: number, settings?: Pick<KpiSettings, 'csatSource'>): Promise<TicketKpis | undefined> {
+  const ticket = await ticketKpisQuery(db, accountId, ticketId);
+  if (!ticket) return undefined;
+  if ((await csatMode(db, accountId, settings?.csatSource)).source !== 'survey') return ticket;
+  const survey = await ticketSurveyCsat(db, accountId, ticketId);
+  return { ...ticket, ...survey };
 }
 
 export function ticketsForExport(db: Db, filter: TicketsExportFilter): AsyncGenerator<TicketKpis> {

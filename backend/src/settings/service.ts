@@ -10,7 +10,7 @@
  *   present replace it. Unknown keys are refused (a typo must not be silently dropped).
  * - The update's schema is the contract's (contract/settings.ts), which the app uses too.
  * - Changing npsFieldId, cesFieldId, cesScale or groupSchedules changes per-ticket facts
- *   (survey values, business minutes), so every ticket of the account is marked dirty
+ *   (survey values, business minutes; handleTimeFieldId too: handle time), so every ticket of the account is marked dirty
  *   in the same transaction as the write; the next facts refresh recomputes them.
  *   (cesScale does not enter the stored facts today, but the brief lists it: it is
  *   cheap to be safe.)
@@ -18,6 +18,7 @@
 import type { z } from 'zod';
 import { settingsUpdateSchema, type SettingsUpdate } from '../../../contract/settings.js';
 import type { Config } from '../config.js';
+import { DEFAULT_MIN_SAMPLE } from '../config.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
@@ -60,6 +61,9 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
   const ces = pick('cesFieldId');
   const scale = pick('cesScale');
   const schedules = pick('groupSchedules');
+  const source = pick('csatSource');
+  const handle = pick('handleTimeFieldId');
+  const sample = pick('minSample');
   return {
     npsFieldId: nps !== undefined ? nps : defaults.npsFieldId,
     cesFieldId: ces !== undefined ? ces : defaults.cesFieldId,
@@ -67,6 +71,10 @@ function merge(defaults: SettingsDefaults, stored: Record<string, unknown>): Kpi
     teamLeadIds: [...(teamLeadIds ?? defaults.teamLeadIds)],
     targets: { ...(targets ?? defaults.targets) },
     groupSchedules: { ...(schedules ?? {}) },
+    // Only when an admin chose one; absent means `auto` (detected, kpis/queries/csat-survey.ts).
+    ...(source !== undefined ? { csatSource: source } : {}),
+    handleTimeFieldId: handle !== undefined ? handle : (defaults.handleTimeFieldId ?? null),
+    minSample: sample ?? defaults.minSample ?? DEFAULT_MIN_SAMPLE,
   };
 }
 
@@ -86,7 +94,7 @@ export function parseSettingsUpdate(input: unknown): SettingsUpdate {
   return result.data;
 }
 
-const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'groupSchedules'] as const;
+const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'groupSchedules', 'handleTimeFieldId'] as const;
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));

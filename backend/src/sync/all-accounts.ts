@@ -1,49 +1,27 @@
 /**
- * The cron's sync of every account: the configured one and each registered tenant that
- * has stored credentials. Accounts run independently: each sync is started on its own
- * (under SyncService's per-account lock), a failing or slow account never delays
- * another, and an account whose previous sync is still running here is skipped until
- * a later tick instead of holding the whole tick back.
+ * The schedule's sync of every account: the configured one and each registered tenant
+ * that has stored credentials. A tick (every instance's cron, and start-up) only queues
+ * one `sync-account` job per account (jobs/sync-jobs.ts); the instances' workers run
+ * them, a bounded number at a time each. The job ids are derived from the tick, so
+ * however many instances tick, each account gets one job per schedule period; a slow
+ * or failing account holds back nothing but its own job.
  */
 import { listAccounts } from '../accounts/repository.js';
 import type { Db } from '../db/database.js';
-import type { Logger } from '../shared/logger.js';
-import type { SyncResult, SyncService } from './service.js';
+import type { SyncJobs } from '../jobs/sync-jobs.js';
 
-export interface AccountSyncRunner {
-  /** Starts a sync of every eligible account not already syncing here; resolves when those finish. */
-  tick(trigger: string): Promise<Map<number, SyncResult | Error>>;
+export interface AccountSyncScheduler {
+  /** Queues the tick's sync job of every eligible account; resolves with their ids once queued. */
+  tick(trigger: string, tickAt: Date): Promise<number[]>;
 }
 
-export function createAccountSyncRunner(deps: { db: Db; sync: Pick<SyncService, 'syncAccount'>; logger: Logger; homeAccountId: number }): AccountSyncRunner {
-  const running = new Set<number>();
+export function createAccountSyncScheduler(deps: { db: Db; jobs: Pick<SyncJobs, 'enqueueScheduled'>; homeAccountId: number }): AccountSyncScheduler {
   return {
-    async tick(trigger) {
+    async tick(trigger, tickAt) {
       const accounts = await listAccounts(deps.db);
-      const due = accounts.filter((a) => (a.id === deps.homeAccountId || a.credentials_ciphertext !== null) && !running.has(a.id));
-      const results = new Map<number, SyncResult | Error>();
-      await Promise.all(
-        due.map(async (account) => {
-          running.add(account.id);
-          try {
-            const result = await deps.sync.syncAccount(account.id, { trigger });
-            results.set(account.id, result);
-            if (result.status !== 'skipped') {
-              deps.logger.info(
-                { accountId: account.id, subdomain: account.subdomain, trigger, status: result.status, counts: result.counts, refreshedTickets: result.refreshedTickets, error: result.error },
-                'sync finished',
-              );
-            }
-          } catch (err) {
-            const error = err instanceof Error ? err : new Error(String(err));
-            results.set(account.id, error);
-            deps.logger.error({ accountId: account.id, subdomain: account.subdomain, trigger, err: error.message }, 'sync crashed');
-          } finally {
-            running.delete(account.id);
-          }
-        }),
-      );
-      return results;
+      const due = accounts.filter((a) => a.id === deps.homeAccountId || a.credentials_ciphertext !== null).map((a) => a.id);
+      await deps.jobs.enqueueScheduled(due, tickAt, trigger);
+      return due;
     },
   };
 }

@@ -23,7 +23,7 @@ import type {
   HelpdeskMetricSet,
   HelpdeskSatisfactionRating,
   HelpdeskSchedule,
-  HelpdeskTicket,
+  HelpdeskShownTicket,
   HelpdeskTicketEvent,
   HelpdeskUser,
 } from '../helpdesk/schemas.js';
@@ -83,7 +83,17 @@ function fieldValue(v: unknown): string | number | boolean | null {
   return v as string | number | boolean | null;
 }
 
-export function ticketRow(accountId: number, t: HelpdeskTicket): Row<TicketsTable> {
+/**
+ * The ticket's channel for the KPIs (kpis.md "Channels"): the helpdesk's `via.channel`
+ * of the ticket as created, kept as the helpdesk spells it (an unknown channel is kept,
+ * not mapped); a ticket without one is `other`.
+ */
+export function ticketChannel(viaChannel: string | null | undefined): string {
+  const channel = typeof viaChannel === 'string' ? viaChannel.trim() : '';
+  return channel === '' ? 'other' : channel;
+}
+
+export function ticketRow(accountId: number, t: HelpdeskShownTicket): Row<TicketsTable> {
   const customFields: Record<string, string | number | boolean | null> = {};
   for (const f of t.custom_fields) customFields[String(f.id)] = fieldValue(f.value);
   return {
@@ -101,7 +111,8 @@ export function ticketRow(accountId: number, t: HelpdeskTicket): Row<TicketsTabl
     satisfaction_score: t.satisfaction_rating ? normaliseScore(t.satisfaction_rating.score) : null,
     created_at: t.created_at,
     updated_at: t.updated_at,
-    generated_timestamp: t.generated_timestamp,
+    // A shown ticket has none (schemas.ts); its last update is the moment the export would report.
+    generated_timestamp: t.generated_timestamp ?? Math.floor(Date.parse(t.updated_at) / 1000),
   };
 }
 
@@ -217,12 +228,14 @@ export function rowsFromAudits(accountId: number, audits: HelpdeskAudit[]): Even
   for (const audit of audits) {
     for (const e of audit.events) {
       if (e.type === 'Comment' || e.type === 'VoiceComment') {
-        if (e.author_id === undefined || e.public === undefined) continue;
+        // Older answers leave the author off the comment event: the audit's author wrote it.
+        const authorId = e.author_id ?? audit.author_id;
+        if (authorId == null || e.public === undefined) continue;
         comments.push({
           account_id: accountId,
           id: e.id,
           ticket_id: audit.ticket_id,
-          author_id: e.author_id,
+          author_id: authorId,
           public: e.public,
           audit_id: audit.id,
           via_channel: null,

@@ -6,6 +6,7 @@
 import type { Db } from '../db/database.js';
 import type { Account } from '../db/schema.js';
 import type { HelpdeskApi } from '../helpdesk/api.js';
+import { addUnknownValues, type UnknownValueCounts } from '../helpdesk/known-values.js';
 import { findAccountById } from '../accounts/repository.js';
 import { refreshDirtyTicketFacts } from '../kpis/facts/drain.js';
 import { refreshTicketFacts } from '../kpis/facts/refresh.js';
@@ -17,11 +18,14 @@ import { markTicketsDirty } from '../kpis/dirty-tickets.js';
 import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, startRun, upsertRows } from './repository.js';
 import type { StreamContext, StreamProgress } from './stream-context.js';
 import { streams } from './streams.js';
+import { fetchSurveyResponses, logWarn, SurveyScales, surveyEventRowsFromAudits, surveyResponseRows, upsertSurveyEvents, upsertSurveyResponses } from './survey-stream.js';
 
 export interface StreamCounts {
   items: number;
   pages: number;
   requests: number;
+  /** Values outside Zendesk's known enumerations, stored as given (helpdesk/known-values.ts). */
+  unknownValues?: UnknownValueCounts;
 }
 
 export interface SyncResult {
@@ -39,7 +43,7 @@ export interface SyncDeps {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   /** A helpdesk client for the account; `onRequest` lets the service count requests per stream. */
-  clientFor(account: Account, onRequest: () => void): HelpdeskApi;
+  clientFor(account: Account, onRequest: () => void, onUnknownValues?: (counts: UnknownValueCounts) => void): HelpdeskApi;
   logger: Logger;
   /** The account's KPI settings (environment defaults overridden by the app's settings). */
   settingsFor(accountId: number): Promise<KpiSettings>;
@@ -84,9 +88,16 @@ export class SyncService {
     const counts: Record<string, StreamCounts> = {};
     const written: Record<string, number> = {};
     let current = 'setup';
-    const api = this.deps.clientFor(account, () => {
-      (counts[current] ??= { items: 0, pages: 0, requests: 0 }).requests += 1;
-    });
+    const api = this.deps.clientFor(
+      account,
+      () => {
+        (counts[current] ??= { items: 0, pages: 0, requests: 0 }).requests += 1;
+      },
+      (unknown) => {
+        const c = (counts[current] ??= { items: 0, pages: 0, requests: 0 });
+        c.unknownValues = addUnknownValues(c.unknownValues ?? {}, unknown);
+      },
+    );
     const ctx: StreamContext = {
       db,
       api,
@@ -96,6 +107,7 @@ export class SyncService {
       referenceMaxAgeMs: this.deps.referenceMaxAgeMs ?? 60 * 60 * 1000,
       written,
       readAhead: this.deps.dbKind === 'postgres',
+      logger,
       progress: (p) => {
         const c = (counts[p.stream] ??= { items: 0, pages: 0, requests: 0 });
         c.items = p.items;
@@ -166,6 +178,11 @@ export class SyncService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const { comments, changes } = rowsFromAudits(account.id, audits);
+    const surveyEvents = surveyEventRowsFromAudits(account.id, audits);
+    // Its CSAT survey responses too, so a submitted (or changed) rating reaches the open sidebar at once.
+    const surveyRows = surveyEvents.length
+      ? await surveyResponseRows(account.id, await fetchSurveyResponses(api, [ticketId]), new SurveyScales(api), logWarn(this.deps.logger, account.id))
+      : [];
     await db.transaction().execute(async (trx) => {
       const a = account.id;
       await upsertRows(trx, 'users', shown.users.map((u) => userRow(a, u)), ['account_id', 'id']);
@@ -174,6 +191,8 @@ export class SyncService {
       await upsertRows(trx, 'ticket_metric_sets', shown.metricSets.map((m) => metricSetRow(a, m)), ['account_id', 'ticket_id']);
       await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id']);
       await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field']);
+      await upsertSurveyEvents(trx, surveyEvents);
+      await upsertSurveyResponses(trx, surveyRows);
       await markTicketsDirty(trx, a, [ticketId]);
     });
     // Before the account's first complete sync, the facts would be computed without its

@@ -1,6 +1,7 @@
 /** What a sync stream is given (the helpdesk, the database, progress reporting) and what it is. */
 import type { Db } from '../db/database.js';
 import type { HelpdeskApi } from '../helpdesk/api.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface StreamProgress {
   stream: string;
@@ -25,6 +26,8 @@ export interface StreamContext {
   written: Record<string, number>;
   /** request the next page while the current one is written (read-ahead.ts): SyncService sets it on PostgreSQL, not on PGlite; default off */
   readAhead?: boolean;
+  /** where streams warn about payloads they keep but do not understand (unknown survey types and scales) */
+  logger?: Logger;
 }
 
 export interface Stream {

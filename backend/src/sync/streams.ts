@@ -25,6 +25,7 @@ import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
+import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -145,7 +146,9 @@ const ticketEvents: Stream = {
         const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
         countWritten(ctx, 'ticket_comments', changedComments.length);
         countWritten(ctx, 'ticket_field_changes', changedFields.length);
-        await markTicketsDirty(trx, ctx.accountId, [...changedComments, ...changedFields].map((r) => r.ticket_id));
+        const surveyTickets = await upsertSurveyEvents(trx, surveyEventRowsFromTicketEvents(ctx.accountId, page.ticket_events));
+        countWritten(ctx, 'csat_survey_events', surveyTickets.length);
+        await markTicketsDirty(trx, ctx.accountId, [...[...changedComments, ...changedFields].map((r) => r.ticket_id), ...surveyTickets]);
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
       },
       items: (page) => page.ticket_events.length,
@@ -290,4 +293,4 @@ const reference: Stream = {
 };
 
 /** In order: who and where first (users, groups, schedules), then tickets and what happened to them. */
-export const streams: readonly Stream[] = [reference, agents, users, tickets, ticketEvents, satisfactionRatings];
+export const streams: readonly Stream[] = [reference, agents, users, tickets, ticketEvents, satisfactionRatings, csatSurveyResponses];

@@ -48,7 +48,8 @@ export function useMyKpis(agentId: number, refreshKey: number, enabled = true) {
       if (!enabled) return new Promise<MyKpis>(() => undefined);
       const load = async (days: 7 | 30) => {
         const window = lastDays(days);
-        const [me, team] = await Promise.all([api.agent(agentId, window), api.team(window)]);
+        // compare=previous: the sidebar shows each of the agent's figures against the period before.
+        const [me, team] = await Promise.all([api.agent(agentId, { ...window, compare: 'previous' }), api.team(window)]);
         return { window, me, team: team.team };
       };
       const [week, month] = await Promise.all([load(7), load(30)]);

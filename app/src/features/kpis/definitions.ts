@@ -17,7 +17,8 @@ export type KpiKey =
   | 'nps'
   | 'ces'
   | 'reopens'
-  | 'publicReplies';
+  | 'publicReplies'
+  | 'handleTimeMinutes';
 
 /** duration: minutes (median shown; lower is better); rate: 0–1; nps: −100…100; ces: 1–7. */
 export type KpiKind = 'count' | 'duration' | 'rate' | 'nps' | 'ces';
@@ -37,6 +38,7 @@ const DURATION_KEYS = [
   'firstResolutionMinutes',
   'fullResolutionMinutes',
   'fullResolutionBusinessMinutes',
+  'handleTimeMinutes',
 ] as const;
 type DurationKey = (typeof DURATION_KEYS)[number];
 
@@ -48,6 +50,8 @@ export const KPI_DEFS: readonly KpiDef[] = [
   { key: 'fullResolutionMinutes', kind: 'duration', drill: 'resolution', lowerIsBetter: true },
   { key: 'fullResolutionBusinessMinutes', kind: 'duration', drill: 'resolution', lowerIsBetter: true },
   { key: 'fcr', kind: 'rate', drill: 'fcr', lowerIsBetter: false },
+  // Read beside FCR, never alone (kpis.md "Handle time").
+  { key: 'handleTimeMinutes', kind: 'duration', drill: 'fcr', lowerIsBetter: true },
   { key: 'csat', kind: 'rate', drill: 'csat', lowerIsBetter: false },
   { key: 'nps', kind: 'nps', lowerIsBetter: false },
   { key: 'ces', kind: 'ces', lowerIsBetter: false },
@@ -119,6 +123,34 @@ export function targetStatus(kpis: Kpis, key: KpiKey): TargetStatus {
   const value = kpiValue(kpis, key);
   if (value === null) return { target, met: null, attainment };
   return { target, met: kpiDef(key).lowerIsBetter ? value <= target : value >= target, attainment };
+}
+
+/**
+ * kpis.md "Small samples": the backend's `lowSample` on the figure. A low-sample figure is
+ * shown muted with its n and never coloured against a target. Counts never are.
+ */
+export function kpiLowSample(kpis: Kpis, key: KpiKey): boolean {
+  const f = figure(kpis, key) as { lowSample?: boolean } | null;
+  // An empty figure has no value to mute: it keeps its "no data" look.
+  return f?.lowSample === true && kpiSample(kpis, key) > 0;
+}
+
+export interface KpiDelta {
+  /** current − previous, in the figure's own unit */
+  change: number;
+  previous: number;
+  /** true when the change is an improvement (lower durations and counts like reopens, higher rates) */
+  better: boolean;
+}
+
+/** The change against `kpis.previous` (compare=previous); null without both values or with no change. */
+export function kpiDelta(kpis: Kpis, key: KpiKey): KpiDelta | null {
+  if (!kpis.previous) return null;
+  const now = kpiValue(kpis, key);
+  const before = kpiValue(kpis.previous, key);
+  if (now === null || before === null || now === before) return null;
+  const change = now - before;
+  return { change, previous: before, better: kpiDef(key).lowerIsBetter ? change < 0 : change > 0 };
 }
 
 /** Sort comparator on a KPI: nulls always last, whatever the direction. */

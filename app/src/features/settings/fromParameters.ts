@@ -31,15 +31,15 @@ function jsonObject(name: string, value: unknown): unknown {
 
 /**
  * Parses ZAF `metadata().settings` into the settings update; throws naming the bad
- * parameter. Blank parameters are left out, except the survey field ids, where blank
- * means "none".
+ * parameter. Blank parameters are left out, except the survey and handle-time field ids,
+ * where blank means "none".
  */
 export function settingsFromParameters(settings: Record<string, unknown>): SettingsUpdateInput {
   const input: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     if (!(key in settings)) continue;
     const value = settings[key];
-    if (key === 'npsFieldId' || key === 'cesFieldId') input[key] = blank(value) ? null : value;
+    if (key === 'npsFieldId' || key === 'cesFieldId' || key === 'handleTimeFieldId') input[key] = blank(value) ? null : value;
     else if (!blank(value)) input[key] = JSON_PARAMETERS.has(key) ? jsonObject(key, value) : value;
   }
   const result = settingsUpdateSchema.safeParse(input);

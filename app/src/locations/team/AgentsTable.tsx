@@ -6,8 +6,9 @@
 import { Table } from '@zendeskgarden/react-tables';
 import type { AgentKpis, Kpis } from '../../../../contract/index.js';
 import { DurationText, TargetBadge, formatKpi } from '../../components/figures';
+import { Delta } from '../../components/Delta';
 import { CsatScore } from '../../components/KpiValue';
-import { KPI_DEFS, kpiDef, kpiSample, kpiValue, targetStatus, type KpiKey } from '../../features/kpis/definitions';
+import { KPI_DEFS, kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../../features/kpis/definitions';
 import { useI18n } from '../../i18n';
 import type { Drill } from './DrillDown';
 import { Figure, FigureButton, Scroll } from './styles';
@@ -106,23 +107,26 @@ export function AgentsTable({
   );
 }
 
-/** One figure in the table: value (coloured by target), sample, target badge; a button when it drills down. */
+/** One figure in the table: value (coloured by target unless a low sample), sample, target badge, change against the previous period; a button when it drills down. */
 function FigureCell({ kpis, kpi, onDrill }: { kpis: Kpis; kpi: KpiKey; onDrill?: (() => void) | undefined }) {
   const i18n = useI18n();
   const def = kpiDef(kpi);
   const status = targetStatus(kpis, kpi);
   const value = kpiValue(kpis, kpi);
   const sample = kpiSample(kpis, kpi);
+  // A low sample: muted, with its n, never coloured against the target (kpis.md "Small samples").
+  const low = kpiLowSample(kpis, kpi);
   const content = (
-    <Figure $met={status.met}>
+    <Figure $met={low ? null : status.met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
       {kpi === 'csat' ? (
         <CsatScore csat={kpis.csat} />
       ) : (
-        <span>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
+        <span data-figure-value>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
       )}
       {def.kind !== 'count' && kpi !== 'csat' && value !== null ? <small>{i18n.t('common.sample', { n: sample })}</small> : null}
       {status.attainment !== null ? <small>{i18n.t('target.attainment', { pct: i18n.percent(status.attainment) })}</small> : null}
-      <TargetBadge met={status.met} target={status.target} kind={def.kind} />
+      <TargetBadge met={low ? null : status.met} target={status.target} kind={def.kind} lowSample={low} />
+      <Delta kpis={kpis} kpi={kpi} />
     </Figure>
   );
   if (!onDrill) return content;

@@ -1,8 +1,10 @@
 /**
  * Team view (nav_bar, full page): every KPI of the contract per agent, sortable, filtered
- * by group and window (AgentsTable.tsx); drill-down from a figure to its tickets
- * (DrillDown.tsx); a trend chart per KPI (Trends.tsx, recharts lazy-loaded); CSV exports
- * fetched with the session token.
+ * by group, channel and window, each figure with its change against the previous period
+ * (AgentsTable.tsx); drill-down from a figure to its tickets (DrillDown.tsx); a trend
+ * chart per KPI (Trends.tsx, recharts lazy-loaded); CSV exports fetched with the session
+ * token. The issue-16 panels (needs attention, the channel breakdown, the
+ * handle-time/FCR scatter) live in locations/insights/.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
@@ -10,12 +12,14 @@ import { Field, Input, Select } from '@zendeskgarden/react-forms';
 import { Alert, Notification } from '@zendeskgarden/react-notifications';
 import type { TimeWindow } from '../../../../contract/index.js';
 import type { KpiFilter } from '../../api/PulseApi';
+import { CsatSourceNote } from '../../components/CsatSurvey';
 import { EmptyState } from '../../components/LightStates';
 import { SetupGate } from '../../components/SetupGate';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import { useHealth, useTeamKpis } from '../../features/data/hooks';
 import { useResource } from '../../features/data/useResource';
 import { saveBlob } from '../../features/exports/download';
+import { autoBucket, useChannelKpis } from '../../features/insights/panels';
 import { compareKpi, kpiDef } from '../../features/kpis/definitions';
 import { customWindow, isoDate, lastDays, type WindowPreset } from '../../features/kpis/windows';
 import { useLiveRefresh } from '../../features/live/useLiveRefresh';
@@ -24,6 +28,10 @@ import { useSettingsSync } from '../../features/settings/useSettingsSync';
 import { useCredentialsConnect, type CredentialsNotice } from '../../features/setup/credentials';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../zaf/ClientProvider';
+import { AgentScatter } from '../insights/AgentScatter';
+import { AttentionPanel } from '../insights/AttentionPanel';
+import { ChannelBreakdown } from '../insights/ChannelBreakdown';
+import { ChannelFilter } from '../insights/ChannelFilter';
 import { AgentsTable, type Sort, type SortKey } from './AgentsTable';
 import { DrillDown, type Drill } from './DrillDown';
 import { Filters, Header, Note, Page } from './styles';
@@ -81,10 +89,12 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
   const [customFrom, setCustomFrom] = useState(() => isoDate(new Date(Date.now() - 13 * 86_400_000)));
   const [customTo, setCustomTo] = useState(() => isoDate(new Date()));
   const [groupId, setGroupId] = useState<number | null>(null);
+  const [channel, setChannel] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>({ key: 'name', direction: 'asc' });
   const [drill, setDrill] = useState<Drill | null>(null);
   const [trendAgentId, setTrendAgentId] = useState<number | null>(null);
-  const [bucket, setBucket] = useState<'day' | 'week'>('day');
+  // null: chosen from the sample (features/insights autoBucket) until the lead picks one.
+  const [chosenBucket, setBucket] = useState<'day' | 'week' | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
   const [exportError, setExportError] = useState<unknown>(null);
 
@@ -92,8 +102,9 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     () => (preset === 'custom' ? customWindow(customFrom, customTo) : lastDays(Number(preset))),
     [preset, customFrom, customTo],
   );
-  const filter = useMemo<KpiFilter | null>(() => (window ? { ...window, groupId } : null), [window, groupId]);
+  const filter = useMemo<KpiFilter | null>(() => (window ? { ...window, groupId, channel, compare: 'previous' } : null), [window, groupId, channel]);
   const data = useTeamKpis(filter, refreshKey);
+  const channels = useChannelKpis(filter, refreshKey);
   const groupNames = useResource(() => client.groupNames(), 'groups');
   const settingsWarning = useSettingsSync();
 
@@ -120,6 +131,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
   const onlyOwnRow =
     data.status === 'ready' && session.user.role !== 'admin' && agents.length <= 1 && (agents[0] === undefined || agents[0].agentId === session.user.id);
   const trendAgent = trendAgentId ?? (onlyOwnRow ? session.user.id : (sorted[0]?.agentId ?? null));
+  const bucket = chosenBucket ?? (window ? autoBucket(agents.find((a) => a.agentId === trendAgent), window) : 'week');
 
   const toggleSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'name' || kpiDef(key).lowerIsBetter ? 'asc' : 'desc' }));
@@ -131,11 +143,11 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     try {
       const day = (iso: string) => iso.slice(0, 10);
       if (kind === 'agents') {
-        const blob = await api.csv('/api/v1/kpis/agents.csv', { ...window, groupId });
+        const blob = await api.csv('/api/v1/kpis/agents.csv', { ...window, groupId, channel });
         saveBlob(blob, `pulse-agents-${day(window.from)}-${day(window.to)}.csv`);
       } else {
         const agentId = onlyOwnRow ? session.user.id : (drill?.agentId ?? null);
-        const blob = await api.csv('/api/v1/tickets.csv', { ...window, groupId, agentId });
+        const blob = await api.csv('/api/v1/tickets.csv', { ...window, groupId, agentId, channel });
         saveBlob(blob, `pulse-tickets-${agentId ? `${agentId}-` : ''}${day(window.from)}-${day(window.to)}.csv`);
       }
     } catch (error) {
@@ -156,6 +168,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
     body = (
       <>
         {onlyOwnRow ? <Note data-testid="own-row-note">{t('team.ownRowOnly')}</Note> : null}
+        {data.status === 'ready' ? <CsatSourceNote csat={data.data.team.csat} /> : null}
         <AgentsTable
           sorted={sorted}
           team={data.status === 'ready' && !onlyOwnRow ? data.data.team : null}
@@ -165,12 +178,15 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
           onTrend={setTrendAgentId}
           onDrill={setDrill}
         />
+        {onlyOwnRow ? null : <ChannelBreakdown channels={channels} selected={channel} />}
+        {onlyOwnRow ? null : <AgentScatter agents={agents} />}
         {drill ? <DrillDown key={JSON.stringify(drill)} drill={drill} window={window} onClose={() => setDrill(null)} /> : null}
         <TrendPanel
           agentId={trendAgent}
           agentName={agents.find((a) => a.agentId === trendAgent)?.name ?? ''}
-          window={window}
+          window={channel ? { ...window, channel } : window}
           bucket={bucket}
+          autoWeekly={chosenBucket === null && bucket === 'week'}
           onBucket={setBucket}
           refreshKey={refreshKey}
         />
@@ -219,6 +235,7 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
               ))}
             </Select>
           </Field>
+          <ChannelFilter value={channel} channels={channels.status === 'ready' ? (channels.data ?? []).map((c) => c.channel) : []} onChange={setChannel} />
           <Button onClick={() => void download('agents')} disabled={!window || exporting !== null}>
             {exporting === 'agents' ? t('team.exporting') : t('team.exportAgents')}
           </Button>
@@ -235,6 +252,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
       ) : null}
       {notice}
       {exportError ? <ErrorState error={exportError} /> : null}
+      {/* Asked for only once the table shows lead rights (more than one's own row): no needless 403. */}
+      <AttentionPanel filter={data.status === 'ready' && !onlyOwnRow ? filter : null} refreshKey={refreshKey} />
       {body}
     </Page>
   );

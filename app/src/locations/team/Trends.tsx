@@ -1,11 +1,11 @@
 /** One agent's trend, by day or week, charted per KPI (recharts, loaded on demand: TrendCharts.tsx). */
 import { lazy, Suspense } from 'react';
 import { Field, Select } from '@zendeskgarden/react-forms';
-import type { TimeWindow } from '../../../../contract/index.js';
+import type { KpiFilter } from '../../api/PulseApi';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import { useTrend } from '../../features/data/hooks';
 import { useI18n } from '../../i18n';
-import { Panel } from './styles';
+import { Note, Panel } from './styles';
 
 const TrendCharts = lazy(() => import('../TrendCharts'));
 
@@ -14,13 +14,17 @@ export function TrendPanel({
   agentName,
   window,
   bucket,
+  autoWeekly,
   onBucket,
   refreshKey,
 }: {
   agentId: number | null;
   agentName: string;
-  window: TimeWindow;
+  /** the window, with the team view's channel when one is chosen */
+  window: KpiFilter;
   bucket: 'day' | 'week';
+  /** the bucket was chosen weekly from the sample (the lead has not picked one) */
+  autoWeekly: boolean;
   onBucket: (bucket: 'day' | 'week') => void;
   refreshKey: number;
 }) {
@@ -37,12 +41,13 @@ export function TrendPanel({
           </Select>
         </Field>
       </h2>
+      {autoWeekly ? <Note>{t('team.bucketAutoNote')}</Note> : null}
       <Trend agentId={agentId} window={window} bucket={bucket} refreshKey={refreshKey} />
     </Panel>
   );
 }
 
-function Trend({ agentId, window, bucket, refreshKey }: { agentId: number | null; window: TimeWindow; bucket: 'day' | 'week'; refreshKey: number }) {
+function Trend({ agentId, window, bucket, refreshKey }: { agentId: number | null; window: KpiFilter; bucket: 'day' | 'week'; refreshKey: number }) {
   const trend = useTrend(agentId, window, bucket, refreshKey);
   if (agentId === null) return null;
   if (trend.status === 'loading') return <LoadingState />;

@@ -8,6 +8,11 @@ import * as ticketFacts from './2026-11-23T00-00_ticket_facts.js';
 import * as kpiWindowIndexes from './2026-11-24T00-00_kpi_window_indexes.js';
 import * as kpiDailyRollups from './2026-11-25T00-00_kpi_daily_rollups.js';
 import * as agentWindowIndexes from './2026-11-26T00-00_agent_window_indexes.js';
+import * as accountWebhooks from './2026-12-06T00-00_account_webhooks.js';
+import * as csatSurveyResponses from './2026-12-06T00-00_csat_survey_responses.js';
+import * as ticketChannelHandleTime from './2026-12-06T00-00_ticket_channel_handle_time.js';
+import * as rollupChannel from './2026-12-06T01-00_rollup_channel.js';
+import * as rateLimitHits from './2026-12-06T00-00_rate_limit_hits.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -15,4 +20,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T00-00_kpi_window_indexes': kpiWindowIndexes,
   '2026-11-25T00-00_kpi_daily_rollups': kpiDailyRollups,
   '2026-11-26T00-00_agent_window_indexes': agentWindowIndexes,
+  '2026-12-06T00-00_account_webhooks': accountWebhooks,
+  '2026-12-06T00-00_csat_survey_responses': csatSurveyResponses,
+  '2026-12-06T00-00_ticket_channel_handle_time': ticketChannelHandleTime,
+  '2026-12-06T01-00_rollup_channel': rollupChannel,
+  '2026-12-06T00-00_rate_limit_hits': rateLimitHits,
 };

@@ -16,12 +16,14 @@ import type { Db } from '../../db/database.js';
 import type { KpiSettings } from '../../kpis/settings.js';
 import { BUCKETS, DRILL_METRICS, type AgentsKpisResponse, type TeamKpisResponse } from '../../../../contract/index.js';
 import { decodeCursor } from '../../kpis/cursor.js';
-import { agentsCsv } from '../../kpis/csv.js';
-import { agentExists, agentKpis, agentsKpis, agentTrend, drillDown, teamKpis, type KpiQuery } from '../../kpis/service.js';
+import { agentsCsv, CSV_OPTIONS } from '../../kpis/csv.js';
+import { agentExists, agentKpis, agentsKpis, agentTrend, drillDown, emptyKpis, kpisOnly, teamKpis, type KpiQuery } from '../../kpis/service.js';
 import { canSeeEveryAgent, sessionOf } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import type { KpiCache } from '../../kpis/cache.js';
 import { idParam, parseOrThrow, resolveWindow, windowQuery } from '../validation.js';
+import { previousQuery, withPrevious } from '../../kpis/previous-period.js';
+import { kpiInsightRoutes } from './kpi-insights.js';
 
 export interface KpiRouteDeps {
   db: Db;
@@ -50,14 +52,14 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const cached = <T>(accountId: number, key: string, load: () => Promise<T>) => (deps.cache ? deps.cache.get(accountId, key, load) : load());
-  const windowKey = (q: KpiQuery) => `${q.from.toISOString()}|${q.to.toISOString()}|${q.groupId ?? ''}`;
+  const windowKey = (q: KpiQuery) => `${q.from.toISOString()}|${q.to.toISOString()}|${q.groupId ?? ''}|${q.channel ?? ''}`;
 
   /** Parses the window query; returns the KpiQuery plus the other parsed params. */
   function windowOf<S extends typeof windowQuery>(schema: S, query: unknown, accountId: number) {
     const parsed = parseOrThrow(schema, query) as z.infer<S>;
     const window = resolveWindow(parsed, now());
-    const q: KpiQuery = { accountId, ...window, groupId: parsed.groupId ?? null };
-    return { q, parsed };
+    const q: KpiQuery = { accountId, ...window, groupId: parsed.groupId ?? null, channel: parsed.channel ?? null };
+    return { q, parsed, compare: parsed.compare === 'previous' };
   }
 
   async function context(res: Response) {
@@ -71,51 +73,81 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     if (!ctx.lead && ctx.session.userId !== agentId) throw ApiError.forbidden("Only admins and team leads may see another agent's figures");
   }
 
+  const teamOf = (q: KpiQuery, ctx: { settings: KpiSettings }) => cached(q.accountId, `team|${windowKey(q)}`, () => teamKpis(db, q, ctx.settings));
+  const agentOf = (q: KpiQuery, agentId: number, ctx: { settings: KpiSettings }) =>
+    cached(q.accountId, `agent|${agentId}|${windowKey(q)}`, () => agentKpis(db, q, agentId, ctx.settings));
+  /** The agents table, each row with `previous` beside it under compare=previous (matched by agent id). */
+  async function agentsOf(q: KpiQuery, compare: boolean, ctx: Awaited<ReturnType<typeof context>>) {
+    const only = ctx.lead ? {} : { onlyAgentId: ctx.session.userId };
+    const agents = await agentsKpis(db, q, ctx.settings, only);
+    if (!compare) return agents;
+    const before = new Map((await agentsKpis(db, previousQuery(q), ctx.settings, only)).map((a) => [a.agentId, a]));
+    const empty = emptyKpis(ctx.settings);
+    return agents.map((a) => {
+      const prev = before.get(a.agentId);
+      return withPrevious(a, prev ? kpisOnly(prev) : empty);
+    });
+  }
+
   router.get('/kpis/team', async (req, res) => {
     const ctx = await context(res);
-    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
-    const team = await cached(q.accountId, `team|${windowKey(q)}`, () => teamKpis(db, q, ctx.settings));
-    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team } satisfies TeamKpisResponse);
+    const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const team = await teamOf(q, ctx);
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team: compare ? withPrevious(team, await teamOf(previousQuery(q), ctx)) : team } satisfies TeamKpisResponse);
   });
 
   router.get('/kpis/agents', async (req, res) => {
     const ctx = await context(res);
-    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
-    const agents = await agentsKpis(db, q, ctx.settings, ctx.lead ? {} : { onlyAgentId: ctx.session.userId });
+    const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const agents = await agentsOf(q, compare, ctx);
     res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents } satisfies AgentsKpisResponse);
   });
 
   router.get('/kpis/agents.csv', async (req, res) => {
     const ctx = await context(res);
-    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
-    const agents = await agentsKpis(db, q, ctx.settings, ctx.lead ? {} : { onlyAgentId: ctx.session.userId });
-    const { header, rows } = agentsCsv(agents, ctx.settings);
+    const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const agents = await agentsOf(q, compare, ctx);
+    const { header, rows } = agentsCsv(agents, ctx.settings, compare);
     res
       .status(200)
       .type('text/csv; charset=utf-8')
       .set('Content-Disposition', 'attachment; filename="agents.csv"')
-      .send(stringify([header, ...rows], { record_delimiter: 'windows' }));
+      .send(stringify([header, ...rows], { ...CSV_OPTIONS }));
   });
 
   router.get('/kpis/agents/:agentId', async (req, res) => {
     const { agentId } = parseOrThrow(agentParams, req.params);
     const ctx = await context(res);
-    const { q } = windowOf(windowQuery, req.query, ctx.session.accountId);
+    const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
     mayRead(ctx, agentId);
-    const result = await cached(q.accountId, `agent|${agentId}|${windowKey(q)}`, () => agentKpis(db, q, agentId, ctx.settings));
+    const result = await agentOf(q, agentId, ctx);
     if (!result) throw ApiError.notFound(`Unknown agent ${agentId}`);
-    res.json(result);
+    if (!compare) return void res.json(result);
+    const previous = await agentOf(previousQuery(q), agentId, ctx);
+    res.json(withPrevious(result, kpisOnly(previous!)));
   });
 
   router.get('/kpis/agents/:agentId/trend', async (req, res) => {
     const { agentId } = parseOrThrow(agentParams, req.params);
     const ctx = await context(res);
-    const { q, parsed } = windowOf(trendQuery, req.query, ctx.session.accountId);
+    const { q, parsed, compare } = windowOf(trendQuery, req.query, ctx.session.accountId);
     mayRead(ctx, agentId);
     const trend = await agentTrend(db, q, agentId, parsed.bucket, ctx.settings);
     if (!trend) throw ApiError.notFound(`Unknown agent ${agentId}`);
-    res.json(trend);
+    if (!compare) return void res.json(trend);
+    // Each bucket's previous period: the window of the bucket's (clipped) length that ends where it starts.
+    const buckets = [];
+    for (const [i, b] of trend.buckets.entries()) {
+      const from = new Date(Math.max(Date.parse(b.start), q.from.getTime()));
+      const next = trend.buckets[i + 1];
+      const to = next ? new Date(next.start) : q.to;
+      const previous = await agentKpis(db, previousQuery({ ...q, from, to }), agentId, ctx.settings);
+      buckets.push({ ...b, kpis: withPrevious(b.kpis, kpisOnly(previous!)) });
+    }
+    res.json({ ...trend, buckets });
   });
+
+  router.use(kpiInsightRoutes({ db, windowOf, context, mayRead }));
 
   router.get('/kpis/agents/:agentId/tickets', async (req, res) => {
     const { agentId } = parseOrThrow(agentParams, req.params);
@@ -125,7 +157,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     if (parsed.cursor !== undefined && !cursor) throw ApiError.badRequest('Invalid parameter `cursor`: not a cursor from a previous page');
     mayRead(ctx, agentId);
     if (!(await agentExists(db, q.accountId, agentId))) throw ApiError.notFound(`Unknown agent ${agentId}`);
-    res.json(await drillDown(db, q, agentId, parsed.metric, { cursor, limit: parsed.limit ?? DEFAULT_PAGE }));
+    res.json(await drillDown(db, q, agentId, parsed.metric, { cursor, limit: parsed.limit ?? DEFAULT_PAGE }, ctx.settings));
   });
 
   return router;

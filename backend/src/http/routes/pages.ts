@@ -2,6 +2,8 @@
  * The app's pages. With `signedUrls: true` the helpdesk POSTs each location's first
  * load with a signed `token`; the page is answered only after that token is verified,
  * with a fresh session injected as `<meta name="pulse-session">` for the app to read.
+ * Page loads count against the rate limits of the user the verified token names
+ * (`verifiedLimits`, http/security.ts), never against the address they come from.
  * Static assets are served from the built `dist/app/`. In demo mode `/` is the
  * standalone preview (a fake ticket view hosting both locations).
  *
@@ -14,10 +16,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { Db } from '../../db/database.js';
 import { ApiError } from '../errors.js';
-import { exchangeHelpdeskToken, type ExchangeOptions } from '../auth/exchange.js';
+import { sessionForUser, type ExchangeOptions } from '../auth/exchange.js';
+import { withinLimits } from '../security.js';
 import type { HelpdeskTokenVerifier } from '../auth/helpdesk-token.js';
 
 export interface PageRouteDeps {
@@ -28,6 +31,8 @@ export interface PageRouteDeps {
   demoMode: boolean;
   /** Setup sessions for tenants being installed (accounts/tenancy.ts). */
   exchangeOptions?: ExchangeOptions;
+  /** Rate limits of the verified user (http/security.ts), run once the token is verified. */
+  verifiedLimits?: RequestHandler[];
 }
 
 const LOCATIONS = ['ticket_sidebar', 'nav_bar'] as const;
@@ -70,7 +75,11 @@ export function pageRoutes(deps: PageRouteDeps): Router {
     router.post(`/app/${location}`, form, async (req, res) => {
       const token = typeof req.body?.token === 'string' ? req.body.token : undefined;
       if (!token) throw ApiError.unauthorized('The helpdesk did not send a signed token');
-      const session = await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token, deps.exchangeOptions);
+      const identity = await deps.verifier.verify(token);
+      // Limited per verified user (not per address: a whole office shares one).
+      res.locals.session = { accountId: identity.account.id, subdomain: identity.account.subdomain, userId: identity.userId, role: 'agent' };
+      if (!(await withinLimits(deps.verifiedLimits ?? [], req, res))) return;
+      const session = await sessionForUser(deps.db, deps.sessionSecret, identity.account, identity.userId, deps.exchangeOptions);
       const html = await readPage(location);
       const meta = `<meta name="pulse-session" content="${escapeAttribute(JSON.stringify(session))}">`;
       res.set('Cache-Control', 'no-store').type('html').send(html.replace('</head>', `${meta}</head>`));

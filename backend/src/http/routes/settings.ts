@@ -8,6 +8,7 @@
  */
 import { Router } from 'express';
 import type { Settings } from '../../../../contract/settings.js';
+import { DEFAULT_MIN_SAMPLE } from '../../config.js';
 import type { KpiSettings } from '../../kpis/settings.js';
 import { requireAdmin, sessionOf } from '../auth/middleware.js';
 
@@ -25,6 +26,9 @@ export function publicSettings(s: KpiSettings): Settings {
     cesFieldId: s.cesFieldId,
     cesScale: s.cesScale,
     groupSchedules: { ...s.groupSchedules },
+    ...(s.csatSource !== undefined ? { csatSource: s.csatSource } : {}),
+    handleTimeFieldId: s.handleTimeFieldId ?? null,
+    minSample: s.minSample ?? DEFAULT_MIN_SAMPLE,
   };
 }
 

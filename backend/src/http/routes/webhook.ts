@@ -1,8 +1,17 @@
 /**
  * `POST /api/v1/webhooks/helpdesk`: the helpdesk's webhook. The signature is
- * base64(HMAC-SHA256(WEBHOOK_SECRET, timestamp + raw body)) and the timestamp must be
- * within 5 minutes, so a replayed, altered or unsigned call gets 401 and changes
- * nothing. Accepted calls answer 202 at once; the ticket is synced right behind.
+ * base64(HMAC-SHA256(secret, timestamp + raw body)) and the timestamp must be within
+ * 5 minutes, so a replayed, altered or unsigned call gets 401 and changes nothing.
+ * Which secret, and so which account: the `X-Zendesk-Webhook-Id` header names the
+ * webhook; a registered account whose install created it (accounts/webhook-secret.ts)
+ * is verified with that webhook's signing secret and nothing else; any other webhook
+ * is the environment's account's, verified with WEBHOOK_SECRET. So an unknown webhook,
+ * or one account's webhook signed with another's secret, is a 401.
+ * Accepted calls answer 202 at once; the ticket's sync is queued as a job
+ * (jobs/sync-jobs.ts: a burst of calls for one ticket is coalesced).
+ * Every ticket event type is accepted the same way, CSAT ones included (a survey
+ * response submitted: `zen:event-type:ticket.csat_received`): the ticket's sync reads
+ * its survey responses too (sync/survey-stream.ts).
  */
 import type { WebhookAccepted } from '../../../../contract/system.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -36,18 +45,26 @@ export function verifyWebhookSignature(secret: string, timestamp: string, rawBod
 }
 
 export function webhookRoutes(deps: {
+  /** WEBHOOK_SECRET: the environment's account's webhook. */
   secret: string | undefined;
   accountId: number;
-  syncTicket(accountId: number, ticketId: number): Promise<unknown>;
+  /** A registered account's webhook: its account and signing secret, by webhook id. */
+  secretForWebhook?(webhookId: string): Promise<{ accountId: number; secret: string } | undefined>;
+  queueTicketSync(accountId: number, ticketId: number): Promise<unknown>;
   logger: Logger;
 }): Router {
   const router = Router();
-  router.post('/webhooks/helpdesk', express.raw({ type: () => true, limit: '256kb' }), (req, res) => {
+  const signerOf = async (webhookId: string | undefined) => {
+    const registered = webhookId && deps.secretForWebhook ? await deps.secretForWebhook(webhookId) : undefined;
+    return registered ?? (deps.secret ? { accountId: deps.accountId, secret: deps.secret } : undefined);
+  };
+  router.post('/webhooks/helpdesk', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
     const signature = req.get('x-zendesk-webhook-signature');
     const timestamp = req.get('x-zendesk-webhook-signature-timestamp');
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!deps.secret) throw ApiError.unauthorized('Webhooks are not configured (WEBHOOK_SECRET is unset)');
-    if (!signature || !timestamp || !verifyWebhookSignature(deps.secret, timestamp, raw, signature)) {
+    const signer = await signerOf(req.get('x-zendesk-webhook-id')?.slice(0, 100));
+    if (!signer) throw ApiError.unauthorized('Unknown webhook (and WEBHOOK_SECRET is unset)');
+    if (!signature || !timestamp || !verifyWebhookSignature(signer.secret, timestamp, raw, signature)) {
       throw ApiError.unauthorized('Webhook signature is missing, wrong or stale');
     }
     let parsed: unknown;
@@ -58,8 +75,8 @@ export function webhookRoutes(deps: {
     }
     const ticketId = parseOrThrow(webhookBody, parsed, 'body') as number;
     res.status(202).json({ accepted: true, ticketId } satisfies WebhookAccepted);
-    deps.syncTicket(deps.accountId, ticketId).catch((err) => {
-      deps.logger.warn({ ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync failed; the next scheduled sync will catch up');
+    deps.queueTicketSync(signer.accountId, ticketId).catch((err) => {
+      deps.logger.warn({ accountId: signer.accountId, ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync not queued; the next scheduled sync will catch up');
     });
   });
   return router;

@@ -61,12 +61,12 @@ export interface FactBatch {
 
 /** The synced data of a batch of tickets, read inside `trx`. */
 export async function loadFactBatch(trx: Trx, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<FactBatch> {
-  const surveyFields = [settings.npsFieldId, settings.cesFieldId].filter((f): f is number => f !== null).map((f) => `custom_field:${f}`);
+  const surveyFields = [settings.npsFieldId, settings.cesFieldId, settings.handleTimeFieldId ?? null].filter((f): f is number => f !== null).map((f) => `custom_field:${f}`);
   const fields = ['status', 'assignee_id', 'group_id', ...surveyFields];
 
   const tickets = await trx
     .selectFrom('tickets')
-    .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'created_at', 'updated_at'])
+    .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'via_channel', 'created_at', 'updated_at'])
     .where('account_id', '=', accountId)
     .where('id', 'in', ids)
     .execute();
@@ -116,6 +116,7 @@ export async function loadFactBatch(trx: Trx, accountId: number, ids: number[], 
         group_id: t.group_id,
         custom_fields: customFields ?? {},
         satisfaction_score: t.satisfaction_score,
+        via_channel: t.via_channel,
         created_at: asDate(t.created_at),
         updated_at: asDate(t.updated_at),
       },

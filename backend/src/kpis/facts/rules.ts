@@ -41,9 +41,14 @@
  *   account default (the schedule with the lowest id); a mapping to a schedule that
  *   no longer exists falls back to the default. No schedule → business minutes null.
  * - Durations: whole seconds (milliseconds dropped) to decimal minutes, unrounded.
+ * - Channel: the ticket's `via.channel` (sync/mappers.ts `ticketChannel`), on the facts
+ *   and on every event, so a channel filter never joins. Handle time: the mapped field's
+ *   value at the latest solve, read like the assignee at that solve (handle-time.ts).
  */
 import { businessMinutesBetween, compileSchedule } from '../business-hours.js';
+import { handleTimeFrom, NO_HANDLE_TIME } from '../handle-time.js';
 import type { KpiSettings } from '../settings.js';
+import { ticketChannel } from '../../sync/mappers.js';
 import type { FactFieldChange, TicketFactEventRow, TicketFactsInput, TicketFactsResult, TicketFactsRow } from './types.js';
 
 const REOPEN_TARGETS = new Set(['new', 'open', 'pending', 'hold']);
@@ -101,14 +106,15 @@ interface Instant {
 class FieldHistory {
   constructor(
     private readonly changes: FactFieldChange[],
-    private readonly current: number | null,
+    private readonly current: string | number | boolean | null,
   ) {}
 
-  at(event: Instant): number | null {
+  /** The value as recorded (text from events, the ticket's own value when nothing was recorded). */
+  rawAt(event: Instant): string | number | boolean | null {
     const { changes } = this;
     if (event.auditId !== null) {
       for (let i = changes.length - 1; i >= 0; i--) {
-        if (changes[i]!.audit_id === event.auditId) return toId(changes[i]!.value);
+        if (changes[i]!.audit_id === event.auditId) return changes[i]!.value;
       }
     }
     let latest: FactFieldChange | undefined;
@@ -116,10 +122,15 @@ class FieldHistory {
       if (c.created_at.getTime() <= event.at) latest = c;
       else break;
     }
-    if (latest) return toId(latest.value);
+    if (latest) return latest.value;
     const later = changes[0];
-    if (later) return later.kind === 'change' ? toId(later.previous_value) : toId(later.value);
+    if (later) return later.kind === 'change' ? later.previous_value : later.value;
     return this.current;
+  }
+
+  at(event: Instant): number | null {
+    const v = this.rawAt(event);
+    return typeof v === 'number' ? v : typeof v === 'string' ? toId(v) : null;
   }
 }
 
@@ -138,6 +149,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
     return role === 'agent' || role === 'admin';
   };
   const createdAt = ticket.created_at.getTime();
+  const channel = ticketChannel(ticket.via_channel);
   const comments = [...input.comments].sort(byTimeThenId);
   const changes = [...input.changes].sort(byChangeOrder);
   const fieldChanges = (field: string) => changes.filter((c) => c.field === field);
@@ -173,6 +185,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
       at: c.created_at,
       agent_id: c.author_id,
       group_id: groups.at({ at, auditId: c.audit_id }),
+      channel,
     };
   });
 
@@ -200,6 +213,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
       at: new Date(r.at),
       agent_id: assignees.at(ref),
       group_id: groups.at(ref),
+      channel,
     });
   });
   const firstSolve = solves[0];
@@ -224,6 +238,12 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
   };
   const nps = survey(settings.npsFieldId);
   const ces = survey(settings.cesFieldId);
+  // Handle time: the field's value at the latest solve (same reading as assignee at solve).
+  const handleFieldId = settings.handleTimeFieldId ?? null;
+  const handle =
+    handleFieldId === null || !latestSolve
+      ? NO_HANDLE_TIME
+      : handleTimeFrom(new FieldHistory(fieldChanges(`custom_field:${handleFieldId}`), ticket.custom_fields?.[String(handleFieldId)] ?? null).rawAt(latestSolve));
 
   const firstResponseAt = firstReply ? firstReply.c.created_at.getTime() : null;
   const facts: TicketFactsRow = {
@@ -260,6 +280,9 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
     nps_at: nps.at,
     ces_value: ces.value,
     ces_at: ces.at,
+    channel,
+    handle_time_minutes: handle.minutes,
+    handle_time_rejected: handle.rejected,
   };
   return { facts, events };
 }

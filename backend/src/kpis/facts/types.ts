@@ -15,6 +15,8 @@ export interface FactTicket {
   group_id: number | null;
   custom_fields: Record<string, string | number | boolean | null>;
   satisfaction_score?: string | null;
+  /** the helpdesk's `via.channel` at creation (tickets.via_channel) */
+  via_channel?: string | null;
   created_at: Date;
   updated_at: Date;
 }

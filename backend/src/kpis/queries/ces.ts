@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
-const CES_AT: Placement = { account: 'f.account_id', at: 'f.ces_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id' };
+export const CES_AT: Placement = { account: 'f.account_id', at: 'f.ces_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: 'f.channel' };
 
 export interface CesRow {
   responses: number;

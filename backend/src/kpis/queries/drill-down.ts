@@ -10,7 +10,8 @@
  * - `fcr`: tickets whose latest solve is in the window with the agent as assignee
  *   (eligible and zero-touch alike; `oneTouch` tells them apart);
  * - `csat`: tickets with a rating offered (good, bad or offered) in the window, rating
- *   attributed to the agent; placed by the latest such rating;
+ *   attributed to the agent; placed by the latest such rating (on a survey-response
+ *   account: tickets with a survey offered, csat-survey.ts);
  * - `reopens`: tickets reopened in the window with the agent as the assignee at the
  *   reopened solve; placed by the latest such reopen.
  */
@@ -18,6 +19,7 @@ import { DRILL_METRICS, type DrillDownTicket, type DrillMetric } from '../../../
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { RATING } from './csat.js';
+import { surveyDrillPlaced, type CsatSource } from './csat-survey.js';
 import { DURATION_COLUMNS } from './duration-stats.js';
 import { FACT_EVENT } from './fact-events.js';
 import { inScope, type Scope } from './scope.js';
@@ -42,7 +44,7 @@ interface Placed {
   event_at: Date;
 }
 
-function placed(scope: Scope, metric: DrillMetric): RawBuilder<Placed> {
+function placed(scope: Scope, metric: DrillMetric, csatSource: CsatSource): RawBuilder<Placed> {
   switch (metric) {
     case 'firstResponse': {
       const { placement, value } = DURATION_COLUMNS.firstResponseMinutes;
@@ -57,6 +59,7 @@ function placed(scope: Scope, metric: DrillMetric): RawBuilder<Placed> {
     case 'fcr':
       return sql<Placed>`select f.ticket_id, f.latest_solved_at as event_at from ticket_facts f where ${inScope(scope, LATEST_SOLVE)}`;
     case 'csat':
+      if (csatSource === 'survey') return surveyDrillPlaced(scope);
       return sql<Placed>`select r.ticket_id, max(r.created_at) as event_at from satisfaction_ratings r
         where ${inScope(scope, RATING)} and r.score in ('good', 'bad', 'offered') group by r.ticket_id`;
     case 'reopens':
@@ -70,10 +73,11 @@ export async function drillDown(
   scope: Scope & { agentId: number },
   metric: DrillMetric,
   page: { cursor?: DrillCursor | null | undefined; limit: number },
+  csatSource: CsatSource = 'ratings',
 ): Promise<DrillPage> {
   const { cursor, limit } = page;
   const rows = await db
-    .selectFrom(sql<Placed>`(${placed(scope, metric)})`.as('p'))
+    .selectFrom(sql<Placed>`(${placed(scope, metric, csatSource)})`.as('p'))
     .innerJoin('ticket_facts as f', (join) => join.onRef('f.ticket_id', '=', 'p.ticket_id').on('f.account_id', '=', scope.accountId))
     .select(TICKET_KPI_COLUMNS)
     .select([

@@ -13,7 +13,8 @@ export type DurationKpi =
   | 'firstResponseBusinessMinutes'
   | 'firstResolutionMinutes'
   | 'fullResolutionMinutes'
-  | 'fullResolutionBusinessMinutes';
+  | 'fullResolutionBusinessMinutes'
+  | 'handleTimeMinutes';
 
 export const DURATION_KPIS: readonly DurationKpi[] = [
   'firstResponseMinutes',
@@ -21,11 +22,12 @@ export const DURATION_KPIS: readonly DurationKpi[] = [
   'firstResolutionMinutes',
   'fullResolutionMinutes',
   'fullResolutionBusinessMinutes',
+  'handleTimeMinutes',
 ];
 
-const firstResponse = { account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id' };
-const firstSolve = { account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id' };
-const latestSolve = { account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id' };
+const firstResponse = { account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id', channel: 'f.channel' };
+const firstSolve = { account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id', channel: 'f.channel' };
+const latestSolve = { account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: 'f.channel' };
 
 /** kpis.md attribution: the value column and what places it (when, whom, which group). */
 export const DURATION_COLUMNS: Record<DurationKpi, { value: string; placement: Placement }> = {
@@ -34,6 +36,8 @@ export const DURATION_COLUMNS: Record<DurationKpi, { value: string; placement: P
   firstResolutionMinutes: { value: 'f.first_resolution_minutes', placement: firstSolve },
   fullResolutionMinutes: { value: 'f.full_resolution_minutes', placement: latestSolve },
   fullResolutionBusinessMinutes: { value: 'f.full_resolution_business_minutes', placement: latestSolve },
+  // kpis.md "Handle time": attributed like full resolution; rejected values are stored as null.
+  handleTimeMinutes: { value: 'f.handle_time_minutes', placement: latestSolve },
 };
 
 export interface DurationStatRow {
@@ -132,9 +136,9 @@ export async function durationStatsByPlacement(
   return out;
 }
 
-/** The duration KPIs grouped by shared placement (three groups). */
+/** The duration KPIs grouped by shared placement (three groups; handle time shares the latest solve). */
 export const DURATION_PLACEMENT_GROUPS: readonly (readonly DurationKpi[])[] = [
   ['firstResponseMinutes', 'firstResponseBusinessMinutes'],
   ['firstResolutionMinutes'],
-  ['fullResolutionMinutes', 'fullResolutionBusinessMinutes'],
+  ['fullResolutionMinutes', 'fullResolutionBusinessMinutes', 'handleTimeMinutes'],
 ];

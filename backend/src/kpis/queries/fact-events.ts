@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
-export const FACT_EVENT: Placement = { account: 'e.account_id', at: 'e.at', agent: 'e.agent_id', group: 'e.group_id' };
+export const FACT_EVENT: Placement = { account: 'e.account_id', at: 'e.at', agent: 'e.agent_id', group: 'e.group_id', channel: 'e.channel' };
 
 export interface EventCountsRow {
   reopens: number;

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
-const NPS_AT: Placement = { account: 'f.account_id', at: 'f.nps_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id' };
+export const NPS_AT: Placement = { account: 'f.account_id', at: 'f.nps_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: 'f.channel' };
 
 export interface NpsRow {
   responses: number;

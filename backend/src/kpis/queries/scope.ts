@@ -27,6 +27,8 @@ export interface Scope {
   agentId?: number | null | undefined;
   /** also group by UTC day or ISO week (Monday) of the placing instant */
   bucket?: Bucket | undefined;
+  /** only rows of tickets of this channel (kpis.md "Channels") */
+  channel?: string | null | undefined;
 }
 
 /** Column references (alias-qualified, e.g. `f.first_response_at`) that place a row. */
@@ -35,6 +37,8 @@ export interface Placement {
   at: string;
   agent: string;
   group: string;
+  /** the ticket's channel: a column, or an expression where the row has none (ratings) */
+  channel: string | RawBuilder<string>;
 }
 
 export const ALL = '*';
@@ -46,13 +50,14 @@ export function keyOf(agentId: number | null | undefined, bucket?: Date | string
 
 const perAgent = (scope: Scope) => Boolean(scope.perAgent) || scope.agentId != null;
 
-/** `account = ? and from <= at < to [and group = ?] [and agent = ? | agent is not null]` */
+/** `account = ? and from <= at < to [and group = ?] [and agent = ? | agent is not null] [and channel = ?]` */
 export function inScope(scope: Scope, p: Placement): RawBuilder<SqlBool> {
   const at = sql.ref(p.at);
   const parts = [sql`${sql.ref(p.account)} = ${scope.accountId}`, sql`${at} >= ${scope.from}`, sql`${at} < ${scope.to}`];
   if (scope.groupId != null) parts.push(sql`${sql.ref(p.group)} = ${scope.groupId}`);
   if (scope.agentId != null) parts.push(sql`${sql.ref(p.agent)} = ${scope.agentId}`);
   else if (scope.perAgent) parts.push(sql`${sql.ref(p.agent)} is not null`);
+  if (scope.channel != null) parts.push(sql`${typeof p.channel === 'string' ? sql.ref(p.channel) : p.channel} = ${scope.channel}`);
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
 }
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
-export const LATEST_SOLVE: Placement = { account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id' };
+export const LATEST_SOLVE: Placement = { account: 'f.account_id', at: 'f.latest_solved_at', agent: 'f.latest_solve_assignee_id', group: 'f.latest_solve_group_id', channel: 'f.channel' };
 
 export interface SolvedRow {
   solved: number;

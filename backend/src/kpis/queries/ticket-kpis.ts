@@ -24,6 +24,8 @@ export const TICKET_KPI_COLUMNS = [
   'f.reopens',
   'f.one_touch',
   'f.csat',
+  'f.channel',
+  'f.handle_time_minutes',
 ] as const;
 
 export interface TicketFactRow {
@@ -42,6 +44,8 @@ export interface TicketFactRow {
   reopens: number;
   one_touch: boolean;
   csat: string | null;
+  channel: string;
+  handle_time_minutes: number | null;
 }
 
 /** Minutes are serialized with two decimals (kpis.md: rounded only when shown or serialized). */
@@ -68,6 +72,8 @@ export function toTicketKpis(r: TicketFactRow): TicketKpis {
     reopens: Number(r.reopens),
     oneTouch: Boolean(r.one_touch),
     csat: r.csat,
+    channel: r.channel,
+    handleTimeMinutes: minutes(r.handle_time_minutes),
   };
 }
 

@@ -13,6 +13,8 @@ export interface TicketsExportFilter {
   to: Date;
   groupId?: number | null | undefined;
   agentId?: number | null | undefined;
+  /** only tickets of this channel */
+  channel?: string | null | undefined;
 }
 
 export async function* ticketsCreatedIn(db: Db, filter: TicketsExportFilter, pageSize = 1000): AsyncGenerator<TicketKpis> {
@@ -28,6 +30,7 @@ export async function* ticketsCreatedIn(db: Db, filter: TicketsExportFilter, pag
       .where('f.created_at', '<', filter.to)
       .$if(filter.groupId != null, (qb) => qb.where('f.group_id', '=', filter.groupId!))
       .$if(filter.agentId != null, (qb) => qb.where('f.assignee_id', '=', filter.agentId!))
+      .$if(filter.channel != null, (qb) => qb.where('f.channel', '=', filter.channel!))
       .$if(after !== undefined, (qb) =>
         qb.where(sql<boolean>`(f.created_at, f.ticket_id) > (${after!.createdKey}::timestamptz, ${after!.ticketId})`),
       )
