@@ -148,7 +148,15 @@ export const attentionReasonSchema = z.strictObject({
 });
 export type AttentionReason = z.infer<typeof attentionReasonSchema>;
 
-export const attentionAgentSchema = z.strictObject({ agentId: int, name: z.string(), kpis: z.array(z.string()), reasons: z.array(attentionReasonSchema) });
+export const attentionAgentSchema = z.strictObject({
+  agentId: int,
+  name: z.string(),
+  /** the Kpis keys on which the agent needs attention */
+  kpis: z.array(z.string()),
+  reasons: z.array(attentionReasonSchema),
+  /** with `compare=previous`: the keys on which the agent needed attention in the previous period */
+  previous: z.strictObject({ kpis: z.array(z.string()) }).optional(),
+});
 export type AttentionAgent = z.infer<typeof attentionAgentSchema>;
 
 /** `GET /kpis/attention`: the agents who need attention and the Kpis keys on which, with why. */
