@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Router } from 'express';
+import type { Kpis } from '../../contract/kpis.js';
 import { createCredentialCipher, type CredentialCipher } from './accounts/credentials.js';
 import { tenancyEnabled, tenantPendingCheck } from './accounts/tenancy.js';
 import { webhookSecretFor } from './accounts/webhook-secret.js';
@@ -52,7 +53,7 @@ export interface AppDeps {
   /** Further routes that need a session, mounted under /api/v1 after the KPI, ticket and settings routes. */
   authenticatedRoutes?: Router[];
   /** The live stream's summary; default: the team's Kpis over the last 30 days. */
-  summaryFor?: (accountId: number) => Promise<unknown>;
+  summaryFor?: (accountId: number) => Promise<Kpis>;
   /** An account's KPI settings; default: settings/service.ts (stored settings over config.settingsDefaults). */
   settingsFor?: (accountId: number) => Promise<KpiSettings>;
   /** Validates and stores a settings update; default: settings/service.ts. */
@@ -75,8 +76,8 @@ export interface AppDeps {
  * Every open stream of an account asks for the summary after the same sync: one
  * computation serves them all for a second.
  */
-function cachedSummary(compute: (accountId: number) => Promise<unknown>, ttlMs = 1000): (accountId: number) => Promise<unknown> {
-  const cache = new Map<number, { expires: number; value: Promise<unknown> }>();
+function cachedSummary(compute: (accountId: number) => Promise<Kpis>, ttlMs = 1000): (accountId: number) => Promise<Kpis> {
+  const cache = new Map<number, { expires: number; value: Promise<Kpis> }>();
   return (accountId) => {
     const hit = cache.get(accountId);
     if (hit && hit.expires > Date.now()) return hit.value;

@@ -7,13 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { targetsSchema, type Targets } from '../../contract/settings.js';
 import { ticketWorkers, type SyncJobSettings } from './jobs/sync-jobs.js';
 import {
   CES_FIELD_ID as DEMO_CES_FIELD_ID,
   DEMO_TARGETS,
   HANDLE_TIME_FIELD_ID as DEMO_HANDLE_TIME_FIELD_ID,
   NPS_FIELD_ID as DEMO_NPS_FIELD_ID,
-} from './emulator/types.js';
+} from './shared/demo-fields.js';
 
 /** kpis.md "Small samples": below this many answers a figure is a low sample. */
 export const DEFAULT_MIN_SAMPLE = 10;
@@ -42,23 +43,6 @@ const intList = z
     return ids;
   });
 
-/** Targets an admin may set; keys are the KPI names of the contract. */
-export const targetsSchema = z
-  .object({
-    firstResponseMinutes: z.number().positive(),
-    firstResponseBusinessMinutes: z.number().positive(),
-    firstResolutionMinutes: z.number().positive(),
-    fullResolutionMinutes: z.number().positive(),
-    fullResolutionBusinessMinutes: z.number().positive(),
-    csat: z.number().min(0).max(1),
-    fcr: z.number().min(0).max(1),
-    nps: z.number().min(-100).max(100),
-    ces: z.number().min(1).max(7),
-    handleTimeMinutes: z.number().positive(),
-  })
-  .partial()
-  .strict();
-export type Targets = z.infer<typeof targetsSchema>;
 
 const jsonTargets = z.string().transform((v, ctx) => {
   let parsed: unknown;

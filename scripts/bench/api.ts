@@ -97,7 +97,7 @@ export async function runApiLatency(
     const { sessionToken } = await issueSession(SESSION_SECRET, { accountId, subdomain, userId: 1000, role: 'admin' });
     const headers = { authorization: `Bearer ${sessionToken}` };
     const load = { rps: options.rps ?? 500, requests: options.requests ?? 1000, maxSeconds: options.maxSeconds ?? 15, headers };
-    // The sidebar's question: the last 30 days up to the next whole minute (app/src/features/windows.ts),
+    // The sidebar's question: the last 30 days up to the next whole minute (app/src/features/kpis/windows.ts),
     // the same for every sidebar within that minute, so the app's KPI cache answers repeats.
     const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
     const window30 = `from=${new Date(to - 30 * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;

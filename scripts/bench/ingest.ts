@@ -9,11 +9,12 @@
 import { performance } from 'node:perf_hooks';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
-import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts.js';
+import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { analyzeAfterBulkWrite } from '../../backend/src/sync/repository.js';
-import { streams, type StreamContext } from '../../backend/src/sync/streams.js';
+import type { StreamContext } from '../../backend/src/sync/stream-context.js';
+import { streams } from '../../backend/src/sync/streams.js';
 import { BenchHelpdesk } from './helpdesk-pages.js';
 import type { BenchRow } from './table.js';
 

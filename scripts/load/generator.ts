@@ -68,7 +68,7 @@ export async function generateLoad(input: GeneratorInput): Promise<GeneratorOutp
   let seed = 12345;
   const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 
-  // The sidebar asks for the last 30 days up to the next whole minute (app/src/features/windows.ts),
+  // The sidebar asks for the last 30 days up to the next whole minute (app/src/features/kpis/windows.ts),
   // so every sidebar in that minute asks the same question — as here.
   const window30 = () => {
     const to = Math.ceil((Date.now() + 1) / 60_000) * 60_000;

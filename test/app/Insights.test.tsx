@@ -7,8 +7,8 @@
 import './setup';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { Kpis } from '../../app/src/api/types';
-import { TeamView } from '../../app/src/locations/TeamView';
+import type { Kpis } from '../../contract/index.js';
+import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { HEALTHY, LAZY_WAIT, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
 
@@ -164,7 +164,7 @@ describe('sidebar', () => {
 
 describe('install parameters', () => {
   test('handleTimeFieldId and minSample reach the settings body, a bad one named', async () => {
-    const { settingsFromParameters } = await import('../../app/src/features/settingsSync');
+    const { settingsFromParameters } = await import('../../app/src/features/settings/fromParameters');
     expect(settingsFromParameters({ handleTimeFieldId: '360000000003', minSample: 12 })).toEqual({ handleTimeFieldId: 360000000003, minSample: 12 });
     expect(settingsFromParameters({ handleTimeFieldId: '', minSample: '' })).toEqual({ handleTimeFieldId: null });
     expect(() => settingsFromParameters({ minSample: '-3' })).toThrow(/minSample/);

@@ -2,7 +2,7 @@
 import './setup';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { TeamView } from '../../app/src/locations/TeamView';
+import { TeamView } from '../../app/src/locations/team/TeamView';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import { HEALTHY, agent, apiError, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
 

@@ -2,8 +2,8 @@
 import './setup';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { REFRESH_MARGIN_MS } from '../../app/src/api/session';
-import { startSidebarPrefetch } from '../../app/src/features/prefetch';
+import { REFRESH_MARGIN_MS } from '../../app/src/api/sessionTokens';
+import { startSidebarPrefetch } from '../../app/src/features/data/prefetch';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import { HEALTHY, LAZY_WAIT, apiError, emptyKpis, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
@@ -133,7 +133,7 @@ describe('TicketSidebar data', () => {
   test('the clock reads the creation time from the helpdesk when the backend has none', async () => {
     const createdAt = new Date(Date.now() - 20 * 60_000).toISOString();
     renderApp(<TicketSidebar />, {
-      fetch: fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': ticketKpis({ status: 'new', firstResponseMinutes: null }) })).fetch,
+      fetch: fakeFetch(routes({ 'GET /api/v1/tickets/42/kpis': ticketKpis({ status: 'new', firstResponseMinutes: null, createdAt: undefined }) })).fetch,
       clientOptions: { ticket: { id: 42, status: 'new', createdAt }, user: { id: 10 } },
     });
     const clock = await screen.findByTestId('waiting-clock');

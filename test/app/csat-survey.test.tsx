@@ -7,12 +7,12 @@
 import './setup';
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { TeamView } from '../../app/src/locations/TeamView';
+import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
-import type { Csat } from '../../app/src/api/types';
+import type { Csat } from '../../contract/index.js';
 import { HEALTHY, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
 
-const surveyCsat = { good: 8, bad: 2, offered: 16, score: 0.8, low: 0.49, high: 0.94, responseRate: 0.625, source: 'survey' as const, scale: 5, meanRating: 4.1, rejected: 1 };
+const surveyCsat = { good: 8, bad: 2, offered: 16, score: 0.8, low: 0.49, high: 0.94, responseRate: 0.625, source: 'survey' as const, scale: 5, meanRating: 4.1, rejected: 1, lowSample: false };
 const lead = session({ user: { id: 99, role: 'admin' } });
 const teamRoutes = (csat: Csat) => ({
   'GET /api/v1/health': HEALTHY,

@@ -1,9 +1,9 @@
 /** Test support for the app: KPI fixtures, a fake fetch that routes by method and path, render helpers. */
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { AgentKpis, Kpis, Session, TicketKpis } from '../../app/src/api/types';
+import type { AgentKpis, Kpis, Session, TicketKpis } from '../../contract/index.js';
 import { AppShell } from '../../app/src/components/AppShell';
-import type { SidebarPrefetch } from '../../app/src/features/prefetch';
+import type { SidebarPrefetch } from '../../app/src/features/data/prefetch';
 import type { Locale } from '../../app/src/i18n';
 import { createStandInClient, type StandInOptions } from '../../app/src/zaf/standIn';
 import type { HelpdeskClient } from '../../app/src/zaf/types';
@@ -16,8 +16,28 @@ const stat = (median: number | null, count = median === null ? 0 : 10, extra: ob
   ...extra,
 });
 
-export function kpis(overrides: Partial<Kpis> = {}): Kpis {
-  return {
+/**
+ * Kpis overrides as the tests write them: the fields the backend adds to every figure
+ * (`lowSample`, CSAT's source fields, `rejected`) may be left out; `complete` fills them
+ * as a legacy-ratings account with enough answers would have them.
+ */
+type Loose<T> = Omit<T, 'lowSample' | 'source' | 'scale' | 'meanRating' | 'rejected'> & Partial<T>;
+export type KpiOverrides = { [K in keyof Kpis]?: K extends 'previous' ? Kpis[K] : Kpis[K] extends number ? Kpis[K] : Loose<NonNullable<Kpis[K]>> };
+
+const CSAT_SOURCE_FIELDS = { source: 'ratings', scale: null, meanRating: null, rejected: 0 } as const;
+const WITH_REJECTED = new Set(['nps', 'ces', 'handleTimeMinutes']);
+
+function complete(overrides: KpiOverrides): Partial<Kpis> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key === 'previous' || typeof value !== 'object' || value === null) out[key] = value;
+    else out[key] = { lowSample: false, ...(key === 'csat' ? CSAT_SOURCE_FIELDS : {}), ...(WITH_REJECTED.has(key) ? { rejected: 0 } : {}), ...value };
+  }
+  return out as Partial<Kpis>;
+}
+
+export function kpis(overrides: KpiOverrides = {}): Kpis {
+  const base: KpiOverrides = {
     ticketsSolved: 12,
     firstResponseMinutes: stat(45, 10, { target: 60, met: true, attainment: 0.8 }),
     firstResponseBusinessMinutes: stat(30),
@@ -26,12 +46,14 @@ export function kpis(overrides: Partial<Kpis> = {}): Kpis {
     fullResolutionBusinessMinutes: stat(600),
     fcr: { eligible: 10, oneTouch: 6, zeroTouch: 1, rate: 0.6, target: 0.7, met: false },
     csat: { good: 8, bad: 2, offered: 12, score: 0.8, low: 0.49, high: 0.94, responseRate: 0.83, target: 0.8, met: true },
-    nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null },
-    ces: { responses: 0, mean: null, agreeRate: null },
+    nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null, rejected: 0 },
+    ces: { responses: 0, mean: null, agreeRate: null, rejected: 0 },
     reopens: 1,
     publicReplies: 20,
-    ...overrides,
+    // no handle-time field configured: no values
+    handleTimeMinutes: { ...stat(null), rejected: 0 },
   };
+  return { ...complete(base), ...complete(overrides) } as Kpis;
 }
 
 export function emptyKpis(): Kpis {
@@ -49,7 +71,7 @@ export function emptyKpis(): Kpis {
   });
 }
 
-export function agent(agentId: number, name: string, overrides: Partial<Kpis> = {}, groupIds = [100]): AgentKpis {
+export function agent(agentId: number, name: string, overrides: KpiOverrides = {}, groupIds = [100]): AgentKpis {
   return { agentId, name, groupIds, ...kpis(overrides) };
 }
 
@@ -58,15 +80,20 @@ export function ticketKpis(overrides: Partial<TicketKpis> = {}): TicketKpis {
     ticketId: 42,
     status: 'solved',
     assigneeId: 10,
+    createdAt: '2026-11-01T08:00:00.000Z',
     firstResponseMinutes: 45,
     firstResponseBusinessMinutes: 30,
     firstResponder: 10,
     firstResolutionMinutes: 125,
+    firstResolutionBusinessMinutes: 125,
     fullResolutionMinutes: 125,
+    fullResolutionBusinessMinutes: 125,
     publicReplies: 1,
     reopens: 0,
     oneTouch: true,
     csat: 'good',
+    channel: 'web',
+    handleTimeMinutes: null,
     ...overrides,
   };
 }

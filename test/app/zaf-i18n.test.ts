@@ -6,8 +6,8 @@ import es from '../../translations/es.json';
 import { flattenKeys, normalizeLocale, translate } from '../../app/src/i18n/catalog';
 import { wrapZafClient } from '../../app/src/zaf/client';
 import type { RawZafClient } from '../../app/src/zaf/types';
-import { settingsFromParameters } from '../../app/src/features/settingsSync';
-import { customWindow, lastDays } from '../../app/src/features/windows';
+import { settingsFromParameters } from '../../app/src/features/settings/fromParameters';
+import { customWindow, lastDays } from '../../app/src/features/kpis/windows';
 
 function fakeRaw(answers: Record<string, unknown> = {}) {
   const handlers = new Map<string, (d?: unknown) => void>();

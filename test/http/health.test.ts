@@ -6,7 +6,9 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { healthSchema } from '../../contract/system.js';
 import { healthRoutes } from '../../backend/src/http/routes/health.js';
+import { expectMatchesContract } from '../support/contract.js';
 import { finishRun, startRun } from '../../backend/src/sync/repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -56,7 +58,9 @@ describe('GET /api/v1/health', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${(listening.address() as AddressInfo).port}/api/v1/health`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: 'degraded', db: 'error', lastSyncAt: null });
+      const body: unknown = await res.json();
+      expect(body).toEqual({ status: 'degraded', db: 'error', lastSyncAt: null });
+      expectMatchesContract(healthSchema, body);
     } finally {
       listening.close();
     }

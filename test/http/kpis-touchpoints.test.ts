@@ -9,7 +9,10 @@
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups, rollupSnapshot, rollupsReady } from '../../backend/src/kpis/rollups.js';
-import { CSV_OPTIONS, teamKpis } from '../../backend/src/kpis/service.js';
+import { attentionResponseSchema, channelsResponseSchema } from '../../contract/index.js';
+import { CSV_OPTIONS } from '../../backend/src/kpis/csv.js';
+import { expectMatchesContract } from '../support/contract.js';
+import { teamKpis } from '../../backend/src/kpis/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { insertUsers, startTestServer, type TestServer } from '../support/server.js';
 import { ANA, BEN, CY, FROM, TO, insertFacts, loadFixture } from '../kpis/fixture.js';
@@ -131,6 +134,7 @@ describe('issue 16 routes', () => {
 
       const { status, body } = await json(`/kpis/channels?${W}`);
       expect(status).toBe(200);
+      expectMatchesContract(channelsResponseSchema, body);
       expect(body.channels.map((c: Json) => c.channel)).toEqual(['email', 'other', 'voice', 'web']);
       const solved = body.channels.map((c: Json) => c.ticketsSolved);
       expect(solved).toEqual([...solved].sort((a: number, b: number) => b - a));
@@ -197,7 +201,9 @@ describe('issue 16 routes', () => {
       const ana = (await json(`/kpis/agents/${ANA}?${W}&compare=previous&channel=email`)).body;
       const { agentId: _a, name: _n, groupIds: _g, ...anaPrev } = (await json(`/kpis/agents/${ANA}?${P}&channel=email`)).body;
       expect(ana.previous).toEqual(anaPrev);
-      const channels = (await json(`/kpis/channels?${W}&compare=previous`)).body.channels;
+      const compared = (await json(`/kpis/channels?${W}&compare=previous`)).body;
+      expectMatchesContract(channelsResponseSchema, compared);
+      const channels = compared.channels;
       for (const c of channels) expect(c.previous).toEqual((await json(`/kpis/team?${P}&channel=${c.channel}`)).body.team);
       const csv = parseCsv(await (await get(`/kpis/agents.csv?${W}&compare=previous`)).text());
       expect(csv[0]).toEqual(expect.arrayContaining(['previous.ticketsSolved', 'previous.fcr.rate', 'previous.handleTimeMinutes.median']));
@@ -275,6 +281,7 @@ describe('issue 16 routes', () => {
     it('names the agents whose shortfall is unlikely to be chance, with why; 403 for an agent', async () => {
       const { status, body } = await json(`/kpis/attention?${W}`);
       expect(status).toBe(200);
+      expectMatchesContract(attentionResponseSchema, body);
       // Ana: FCR 1 of 3 eligible, Wilson high ≈ 0.79 < 0.95 (interval); first response median 20 meets 20;
       // handle time median 21.25 > 20 over 2 tickets (n = minSample).
       // Ben: first response median 22.5 > 20 over 2 tickets; NPS 0 < 30 over 2 responses;
@@ -292,6 +299,7 @@ describe('issue 16 routes', () => {
       ]);
       expect((await json(`/kpis/attention?${W}`, 'ana')).status).toBe(403);
       const withPrev = (await json(`/kpis/attention?${W}&compare=previous`)).body;
+      expectMatchesContract(attentionResponseSchema, withPrev);
       expect(withPrev.agents[0].previous).toEqual({ kpis: [] });
     });
   });

@@ -5,19 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
-import {
-  agentKpis,
-  agentsKpis,
-  agentsCsv,
-  agentTrend,
-  bucketStarts,
-  drillDown,
-  teamKpis,
-  ticketKpis,
-  ticketsForExport,
-  type Kpis,
-  type KpiServiceSettings,
-} from '../../backend/src/kpis/service.js';
+import type { Kpis } from '../../contract/kpis.js';
+import { bucketStarts } from '../../backend/src/kpis/buckets.js';
+import { agentsCsv } from '../../backend/src/kpis/csv.js';
+import { agentKpis, agentsKpis, agentTrend, drillDown, teamKpis, ticketKpis, ticketsForExport, type KpiServiceSettings } from '../../backend/src/kpis/service.js';
 import { wilsonInterval } from '../../backend/src/kpis/wilson.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { ANA, BEN, CY, FACTS, FROM, TO, loadFixture } from './fixture.js';
@@ -383,7 +374,7 @@ describe('KPI aggregates over a window', () => {
       const first = await drillDown(t.db, q(), ANA, 'csat', { limit: 3 });
       expect(first.tickets.map((x) => x.ticketId)).toEqual([4, 2, 1]);
       expect(typeof first.nextCursor).toBe('string');
-      const { decodeCursor } = await import('../../backend/src/kpis/service.js');
+      const { decodeCursor } = await import('../../backend/src/kpis/cursor.js');
       const second = await drillDown(t.db, q(), ANA, 'csat', { limit: 3, cursor: decodeCursor(first.nextCursor!) });
       expect(second.tickets.map((x) => x.ticketId)).toEqual([9]);
       expect(second.nextCursor).toBeNull();

@@ -9,7 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSurveyCsat, type Dataset, type Emulator, type TicketRecord } from '../../backend/src/emulator/index.js';
-import { agentsKpis, drillDown, teamKpis, ticketKpis, type Csat } from '../../backend/src/kpis/service.js';
+import { drillDownResponseSchema, kpisSchema, ticketKpisSchema, type Csat } from '../../contract/index.js';
+import { expectMatchesContract } from '../support/contract.js';
+import { agentsKpis, drillDown, teamKpis, ticketKpis } from '../../backend/src/kpis/service.js';
 import { csatMode } from '../../backend/src/kpis/queries/csat-survey.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { backfillStart, NOW, startTestEmulator, syncHarness, T0 } from '../sync/harness.js';
@@ -185,11 +187,17 @@ describe('CSAT from survey responses on an emulated account (2-, 3- and 5-option
     expect(await ticketKpis(tdb.db, accountId, edits.unanswered!)).toMatchObject({ csat: 'offered', csatRating: null, csatScale: null });
   });
 
+  it('answers in the contract shapes: a survey ticket with csatRating/csatScale, the team with the survey CSAT', async () => {
+    expectMatchesContract(ticketKpisSchema, await ticketKpis(tdb.db, accountId, edits.again!));
+    expectMatchesContract(kpisSchema, await teamKpis(tdb.db, { accountId, from: backfillStart(dataset), to: NOW }, SETTINGS));
+  });
+
   it("drills from an agent's CSAT to the tickets surveyed in the window, each with its survey rating", async () => {
     const q = { accountId, from: new Date(NOW.getTime() - 30 * 86_400_000), to: NOW };
     const offers = modelOffers(emu).filter((o) => o.at * 1000 >= q.from.getTime() && o.assignee !== null);
     const agentId = offers[0]!.assignee!;
     const page = await drillDown(tdb.db, q, agentId, 'csat', { limit: 500 });
+    expectMatchesContract(drillDownResponseSchema, page);
     const mine = offers.filter((o) => o.assignee === agentId);
     expect(page.tickets.map((t) => t.ticketId).sort()).toEqual([...new Set(mine.map((o) => o.ticketId))].sort());
     for (const t of page.tickets) {

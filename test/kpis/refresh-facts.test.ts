@@ -4,7 +4,8 @@
  * deleted tickets removed, differences from the helpdesk metric sets reported.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { refreshDirtyTicketFacts, refreshTicketFacts } from '../../backend/src/kpis/facts.js';
+import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
+import { refreshTicketFacts } from '../../backend/src/kpis/facts/refresh.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';

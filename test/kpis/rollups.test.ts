@@ -13,8 +13,10 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { refreshDirtyTicketFacts, refreshTicketFacts } from '../../backend/src/kpis/facts.js';
-import { rebuildRollups, rollupSnapshot, rollupsReady, splitWindow } from '../../backend/src/kpis/rollups.js';
+import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
+import { refreshTicketFacts } from '../../backend/src/kpis/facts/refresh.js';
+import { splitWindow } from '../../backend/src/kpis/buckets.js';
+import { rebuildRollups, rollupSnapshot, rollupsReady } from '../../backend/src/kpis/rollups.js';
 import { DURATION_PLACEMENT_GROUPS, durationStats, durationStatsByPlacement } from '../../backend/src/kpis/queries/duration-stats.js';
 import type { Scope } from '../../backend/src/kpis/queries/scope.js';
 import { agentKpis, agentsKpis, agentTrend, teamKpis, type KpiQuery, type KpiServiceSettings } from '../../backend/src/kpis/service.js';

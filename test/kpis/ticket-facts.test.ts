@@ -3,18 +3,9 @@
  * hand-computed expected values (in the comments).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  compareWithMetricSet,
-  computeTicketFacts,
-  scheduleForGroup,
-  surveyValue,
-  type FactComment,
-  type FactFieldChange,
-  type FactRating,
-  type FactTicket,
-  type TicketFactsInput,
-  type TicketSchedule,
-} from '../../backend/src/kpis/facts.js';
+import { compareWithMetricSet } from '../../backend/src/kpis/facts/metric-check.js';
+import { computeTicketFacts, scheduleForGroup, surveyValue } from '../../backend/src/kpis/facts/rules.js';
+import type { FactComment, FactFieldChange, FactRating, FactTicket, TicketFactsInput, TicketSchedule } from '../../backend/src/kpis/facts/types.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 
 const AGENT_A = 101;

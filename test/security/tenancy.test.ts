@@ -4,6 +4,8 @@
  * checked against the helpdesk (nock), stored encrypted, never echoed or logged; and
  * the schedule's sync jobs keeping accounts independent.
  */
+import { accountStatusSchema } from '../../contract/system.js';
+import { expectMatchesContract } from '../support/contract.js';
 import { generateKeyPair, SignJWT } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +126,7 @@ describe('multi-tenant install and stored credentials', () => {
     const text = await expectClean(res, [API_TOKEN, ADMIN_EMAIL]);
     expect(res.status).toBe(200);
     expect(JSON.parse(text)).toEqual({ subdomain: 'newco', credentialsConfigured: true, lastSyncAt: null });
+    expectMatchesContract(accountStatusSchema, JSON.parse(text));
     expect(helpdesk.isDone()).toBe(true);
     const account = (await findAccountBySubdomain(t.db, 'newco'))!;
     const stored = account.credentials_ciphertext!;

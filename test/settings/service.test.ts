@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../backend/src/config.js';
+import { fromDomainError } from '../../backend/src/http/errors.js';
 import { SettingsValidationError, settingsFor, settingsUpdateSchema, updateSettings } from '../../backend/src/settings/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -93,7 +94,8 @@ describe('settings service', () => {
     await expect(attempt({ colour: 'red' })).rejects.toThrow(/colour/);
     await expect(attempt([])).rejects.toBeInstanceOf(SettingsValidationError);
     const err = await attempt({ cesScale: 6 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 400, code: 'invalid_request' });
+    // A domain error, which the HTTP layer answers as a 400 invalid_request.
+    expect(fromDomainError(err)).toMatchObject({ status: 400, code: 'invalid_request' });
     expect(await settingsFor(t.db, accountId, defaults)).toMatchObject({ cesScale: 7 }); // nothing stored
     expect(await dirty()).toEqual([]);
   });

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { HelpdeskApi } from '../../backend/src/helpdesk/api.js';
-import { streams, type StreamContext } from '../../backend/src/sync/streams.js';
+import type { StreamContext } from '../../backend/src/sync/stream-context.js';
+import { streams } from '../../backend/src/sync/streams.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { agents, groups, holiday, schedule, zendeskUser } from '../fixtures/helpdesk/zendesk.js';
 

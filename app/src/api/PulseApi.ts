@@ -13,7 +13,7 @@ import type {
   TicketKpis,
   TimeWindow,
   TrendResponse,
-} from './types';
+} from '../../../contract/index.js';
 
 type Query = Record<string, string | number | null | undefined>;
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import type { Session } from '../api/types';
-import type { SidebarPrefetch } from '../features/prefetch';
-import { SessionProvider } from '../features/session';
+import type { Session } from '../../../contract/index.js';
+import type { SidebarPrefetch } from '../features/data/prefetch';
+import { SessionProvider } from '../features/session/PulseContext';
 import { I18nProvider, type Locale } from '../i18n';
 import { ClientProvider } from '../zaf/ClientProvider';
 import type { HelpdeskClient } from '../zaf/types';
@@ -13,7 +13,7 @@ export interface ShellProps {
   locale: Locale;
   fetchImpl?: typeof fetch;
   autoRenew?: boolean;
-  /** The ticket sidebar's requests started before React (features/prefetch.ts). */
+  /** The ticket sidebar's requests started before React (features/data/prefetch.ts). */
   prefetched?: SidebarPrefetch | null;
   children: ReactNode;
 }

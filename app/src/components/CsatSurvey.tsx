@@ -3,7 +3,7 @@
  * elements, no Garden) so the sidebar can use them: which CSAT an account's figures
  * come from, and a survey rating as the customer saw it ("4/5").
  */
-import type { Csat } from '../api/types';
+import type { Csat } from '../../../contract/index.js';
 import { useI18n } from '../i18n';
 import { Muted } from './figures';
 

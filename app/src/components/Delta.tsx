@@ -5,8 +5,8 @@
  * A change of a low-sample figure is shown without colour: it says little.
  * Plain elements styled by pulse.css, so the sidebar's light path can use it.
  */
-import type { Kpis } from '../api/types';
-import { kpiDef, kpiDelta, kpiLowSample, type KpiKey } from '../features/kpis';
+import type { Kpis } from '../../../contract/index.js';
+import { kpiDef, kpiDelta, kpiLowSample, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 import { formatKpi } from './figures';
 

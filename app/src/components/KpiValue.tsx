@@ -1,6 +1,6 @@
 import styled from 'styled-components';
-import type { Csat, Kpis } from '../api/types';
-import { kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis';
+import type { Csat, Kpis } from '../../../contract/index.js';
+import { kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 import { Delta } from './Delta';
 import { DurationText, TargetBadge, formatKpi } from './figures';

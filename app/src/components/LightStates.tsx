@@ -6,7 +6,7 @@
  * demand; until it is in, the same words show in a plain box.
  */
 import { lazy, Suspense } from 'react';
-import { errorKind, type ErrorKind } from '../features/errors';
+import { errorKind, type ErrorKind } from '../api/errors';
 import { useI18n } from '../i18n';
 
 /** Garden's Dots loader in CSS (pulse.css `.pulse-dots`); decorative, the label says it. */

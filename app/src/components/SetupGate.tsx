@@ -4,15 +4,11 @@
  * ticket sidebar's first render can go through it; the setup state itself is loaded on
  * demand, its words shown in a plain box until it is in.
  */
-import { createContext, lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
-import { usePulse } from '../features/session';
+import { usePulse } from '../features/session/PulseContext';
 
-/** How often the account is asked whether its first sync has finished. */
-export const SETUP_POLL_MS = 30_000;
-
-/** Lets a view inside a SetupGate report a 403 "not set up yet" (SetupState.tsx's NotSetUpYet). */
-export const SetupContext = createContext<{ report: () => void } | null>(null);
+import { SETUP_POLL_MS, SetupContext } from './setupContext';
 
 const ThemedSetupState = lazy(() => import('./SetupState').then((m) => ({ default: m.ThemedSetupState })));
 

@@ -9,14 +9,11 @@
 import { useContext, useEffect, useRef, useState, type ComponentProps } from 'react';
 import styled from 'styled-components';
 import { Dots } from '@zendeskgarden/react-loaders';
-import type { AccountStatus } from '../api/types';
-import { usePulse } from '../features/session';
+import type { AccountStatus } from '../../../contract/index.js';
+import { usePulse } from '../features/session/PulseContext';
 import { useI18n } from '../i18n';
-import { SETUP_POLL_MS, SetupContext } from './SetupGate';
+import { SETUP_POLL_MS, SetupContext } from './setupContext';
 import { colors, Theme } from './Theme';
-
-// The gate has no Garden part (SetupGate.tsx): it loads this module when the state shows.
-export { SETUP_POLL_MS, SetupGate } from './SetupGate';
 
 const Box = styled.section`
   display: flex;

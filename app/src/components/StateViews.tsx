@@ -2,13 +2,11 @@ import styled from 'styled-components';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Dots } from '@zendeskgarden/react-loaders';
-import { errorKind, type ErrorKind } from '../features/errors';
+import { errorKind, type ErrorKind } from '../api/errors';
 import { useI18n } from '../i18n';
 import { NotSetUpYet } from './SetupState';
 import { colors, Theme } from './Theme';
 
-// The empty state has no Garden part: the light one (components/LightStates.tsx) is the one.
-export { EmptyState } from './LightStates';
 
 const Centered = styled.div`
   display: flex;

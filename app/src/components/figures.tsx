@@ -4,7 +4,7 @@
  * nothing but React. KpiValue.tsx builds the richer KPI cells on them.
  */
 import type { HTMLAttributes } from 'react';
-import type { KpiKind } from '../features/kpis';
+import type { KpiKind } from '../features/kpis/definitions';
 import { useI18n, type I18n } from '../i18n';
 
 export function formatKpi(i18n: I18n, kind: KpiKind, value: number | null): string {

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { readSessionFromPage } from '../api/session';
-import type { Session } from '../api/types';
+import { readSessionFromPage } from '../api/sessionTokens';
+import type { Session } from '../../../contract/index.js';
 import { BaseShell } from '../components/BaseShell';
-import type { SidebarPrefetch } from '../features/prefetch';
+import type { SidebarPrefetch } from '../features/data/prefetch';
 import { localeParam, normalizeLocale, type Locale } from '../i18n';
 import { initHelpdeskClient } from '../zaf/init';
 import { createStandInClient } from '../zaf/standIn';

@@ -1,5 +1,5 @@
 import { Theme } from '../components/Theme';
-import { TeamView } from '../locations/TeamView';
+import { TeamView } from '../locations/team/TeamView';
 import { bootLocation } from './boot';
 
 bootLocation(() => (

@@ -1,14 +1,14 @@
 /**
  * The ticket sidebar's entry: a small chunk with no React in it. It reads the session the
  * backend injected, boots the ZAF client and starts the sidebar's first requests (the
- * ticket, its figures, the health check: features/prefetch.ts), then imports the app
+ * ticket, its figures, the health check: features/data/prefetch.ts), then imports the app
  * (React, Garden, the views), whose chunks the page already preloads (app/vite.config.ts),
  * and hands it all over.
  */
 // The stylesheet the first figures are drawn with, linked by the page itself (no style work in JS).
 import '../components/pulse.css';
-import { readSessionFromPage } from '../api/session';
-import { startSidebarPrefetch, warmUpNumberFormat } from '../features/prefetch';
+import { readSessionFromPage } from '../api/sessionTokens';
+import { startSidebarPrefetch, warmUpNumberFormat } from '../features/data/prefetch';
 import { initHelpdeskClient } from '../zaf/init';
 
 const client = initHelpdeskClient();

@@ -7,13 +7,13 @@
 import { useState } from 'react';
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
-import type { Kpis } from '../api/types';
+import type { Kpis } from '../../../contract/index.js';
 import { Muted, formatKpi } from '../components/figures';
 import { KpiValue } from '../components/KpiValue';
 import { ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
-import type { useMyKpis } from '../features/hooks';
-import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis';
+import type { useMyKpis } from '../features/data/hooks';
+import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 
 const Grid = styled.table`

@@ -10,18 +10,18 @@
  * styled tables: MySection.tsx) is loaded and joins once that has been painted.
  */
 import { lazy, Suspense } from 'react';
-import type { TicketKpis } from '../api/types';
+import type { TicketKpis } from '../../../contract/index.js';
 import { CsatBadge, DurationText, Muted, TargetBadge } from '../components/figures';
 import { SurveyRating } from '../components/CsatSurvey';
 import { EmptyState, ErrorState, LoadingState } from '../components/LightStates';
 import { SetupGate } from '../components/SetupGate';
-import { useHealth, useMyKpis, useTicketKpis } from '../features/hooks';
-import { channelLabel } from '../features/insights';
-import { useLiveRefresh, useNow } from '../features/live';
-import { usePulse } from '../features/session';
-import { useAfterFirstPaint } from '../features/useAfterFirstPaint';
-import { useAutoResize } from '../features/useAutoResize';
-import { useResource } from '../features/useResource';
+import { useHealth, useMyKpis, useTicketKpis } from '../features/data/hooks';
+import { channelLabel } from '../features/insights/panels';
+import { useLiveRefresh, useNow } from '../features/live/useLiveRefresh';
+import { usePulse } from '../features/session/PulseContext';
+import { useAfterFirstPaint } from '../features/frame/useAfterFirstPaint';
+import { useAutoResize } from '../features/frame/useAutoResize';
+import { useResource } from '../features/data/useResource';
 import { useI18n } from '../i18n';
 import { useClient } from '../zaf/ClientProvider';
 import type { HelpdeskTicket } from '../zaf/types';
@@ -50,7 +50,7 @@ function SidebarBody() {
   const refreshKey = useLiveRefresh(['ticket.saved', 'notification.kpiUpdated']);
   const health = useHealth(refreshKey);
   // On the helpdesk's page the ticket, its figures and the health check were asked for before
-  // React started (features/prefetch.ts): these take those requests over.
+  // React started (features/data/prefetch.ts): these take those requests over.
   const ticket = useResource<HelpdeskTicket | null>(() => client.ticket(), 'helpdesk-ticket', refreshKey, prefetched?.ticket);
   // This ticket's figures are what the agent came for: they load at once, beside the
   // health check, and the agent's own KPIs (four heavier requests) only once they are

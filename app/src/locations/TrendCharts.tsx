@@ -5,10 +5,10 @@
  */
 import styled from 'styled-components';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Kpis } from '../api/types';
+import type { Kpis } from '../../../contract/index.js';
 import { formatKpi } from '../components/figures';
 import { colors } from '../components/Theme';
-import { KPI_DEFS, kpiSample, kpiValue, targetStatus } from '../features/kpis';
+import { KPI_DEFS, kpiSample, kpiValue, targetStatus } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 
 const Grid = styled.div`

@@ -9,14 +9,15 @@ import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Select } from '@zendeskgarden/react-forms';
 import { PulseApi } from '../api/PulseApi';
-import { requestDemoSession } from '../api/session';
-import type { DemoDirectory, Session } from '../api/types';
-import { EmptyState, ErrorState, LoadingState } from '../components/StateViews';
+import { requestDemoSession } from '../api/sessionTokens';
+import type { DemoDirectory, Session } from '../../../contract/index.js';
+import { EmptyState } from '../components/LightStates';
+import { ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
-import { SessionProvider } from '../features/session';
-import { useResource } from '../features/useResource';
+import { SessionProvider } from '../features/session/PulseContext';
+import { useResource } from '../features/data/useResource';
 import { I18nProvider, LOCALES, localeParam, normalizeLocale, useI18n, type Locale } from '../i18n';
-import { TeamView } from '../locations/TeamView';
+import { TeamView } from '../locations/team/TeamView';
 import { TicketSidebar } from '../locations/TicketSidebar';
 import { ClientProvider } from '../zaf/ClientProvider';
 import { createStandInClient } from '../zaf/standIn';
@@ -104,7 +105,7 @@ function PreviewPage({ locale, onLocale, fetchImpl }: { locale: Locale; onLocale
   const client = useMemo(
     () =>
       createStandInClient({
-        ticket: ticket ? { id: ticket.id, subject: ticket.subject, status: ticket.status } : null,
+        ticket: ticket ? { id: ticket.id, subject: ticket.subject ?? undefined, status: ticket.status } : null,
         user: user ? { id: user.id, name: user.name, role: user.role, locale } : null,
         onOpenTicket: (id) => {
           setTicketId(id);

@@ -1,5 +1,5 @@
 /** Tenants: one row per helpdesk account that uses this backend. */
-import type { Executor } from '../sync/repository.js';
+import type { Executor } from '../db/executor.js';
 import type { Account } from '../db/schema.js';
 
 /** Creates the account on first sight, or updates its base URL (the demo emulator's port changes per start). */

@@ -5,7 +5,7 @@
  * starts when the previous one last reported (or when the reporter was created).
  */
 import cliProgress from 'cli-progress';
-import type { StreamProgress } from '../sync/streams.js';
+import type { StreamProgress } from '../sync/stream-context.js';
 
 export interface ProgressReporter {
   update(p: StreamProgress): void;

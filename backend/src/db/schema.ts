@@ -202,7 +202,7 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
-/** Per-ticket KPI facts (kpis/facts.ts); durations in minutes, null when not applicable. */
+/** Per-ticket KPI facts (kpis/facts/); durations in minutes, null when not applicable. */
 export interface TicketFactsTable {
   account_id: number;
   ticket_id: number;

@@ -18,19 +18,12 @@ import { listPage, decodeListCursor } from './pagination.js';
 import { badRequest, notFound, params, intParam } from './http-util.js';
 import { iso } from './views.js';
 import type { EmulatorStore } from './store.js';
+import { ulidLike, versionAt } from './survey-versions.js';
 import type { CsatSurveyRecord, Dataset, SurveyResponseRecord, SurveyVersionRecord, Unix } from './types.js';
 
 export interface SurveyCsatOptions {
   /** options of the rating question per survey version, oldest first; default [5] */
   scales?: number[];
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** A ULID-shaped id (26 Crockford base-32 characters) that sorts like `n`. */
-export function ulidLike(prefix: string, n: number): string {
-  let tail = '';
-  for (let v = n; v > 0; v = Math.floor(v / 32)) tail = CROCKFORD[v % 32] + tail;
-  return (prefix + tail.padStart(26 - prefix.length, '0')).slice(0, 26);
 }
 
 const SURVEY_ID = ulidLike('01JQ6F1H5B', 1);
@@ -51,10 +44,6 @@ export function ratingCategory(rating: number, scale: number): 'bad' | 'neutral'
   const goodFrom = scale >= 4 ? scale - 1 : scale;
   if (rating >= goodFrom) return 'good';
   return scale >= 3 && rating === goodFrom - 1 ? 'neutral' : 'bad';
-}
-
-export function versionAt(survey: CsatSurveyRecord, at: Unix): SurveyVersionRecord {
-  return [...survey.versions].reverse().find((v) => v.from <= at) ?? survey.versions[0]!;
 }
 
 /** Turns a generated (legacy-ratings) dataset into one that runs CSAT survey responses. */

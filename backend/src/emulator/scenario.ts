@@ -101,7 +101,7 @@ function handleTimeTracker(createdAt: Unix, requesterId: number, kind: string) {
   return {
     track(d: AuditDraft, work: keyof typeof typical): AuditDraft {
       total += Math.round(Math.min(Math.max(rng.logNormal(typical[work], 0.6), 20), 90 * MIN));
-      // Like every custom field value in real answers (and the NPS/CES fields above), a string.
+      // As text, like the survey fields: the real answers' custom field values are strings (test/emulator/real-shapes.test.ts).
       return d.set(String(HANDLE_TIME_FIELD_ID), String(badEdit ? -total : total));
     },
   };

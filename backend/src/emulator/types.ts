@@ -216,10 +216,5 @@ export interface Dataset {
   nextIds: { ticket: number; event: number; rating: number; user: number };
 }
 
-export const NPS_FIELD_ID = 360000000001;
-export const CES_FIELD_ID = 360000000002;
-/** The time-tracking app's "Total time spent (sec)" field. */
-export const HANDLE_TIME_FIELD_ID = 360000000003;
-/** SMART targets the demo account ships with (README: first response ≤ 60 business minutes, CSAT ≥ 80 %, FCR ≥ 70 %, NPS ≥ 30). */
-export const DEMO_TARGETS = Object.freeze({ firstResponseBusinessMinutes: 60, csat: 0.8, fcr: 0.7, nps: 30 });
+export { CES_FIELD_ID, DEMO_TARGETS, HANDLE_TIME_FIELD_ID, NPS_FIELD_ID } from '../shared/demo-fields.js';
 export const SYSTEM_USER = -1;

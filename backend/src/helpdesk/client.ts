@@ -66,52 +66,15 @@ import {
 import { countUnknownValues, type UnknownValueCounts } from './known-values.js';
 import { showSurveySchema, surveyResponsesPageSchema, type HelpdeskSurvey, type HelpdeskSurveyResponse } from './survey-schemas.js';
 import type { Logger } from '../shared/logger.js';
+import { kindOf, validate } from './responses.js';
 import { readRateLimits, retryAfterMs } from './rate-limits.js';
+import { authorization, exportPosition, type Call, type CursorEnvelope, type HelpdeskClientOptions, type Outcome, type Params } from './client-options.js';
 
-export type HelpdeskAuth = { kind: 'token'; email: string; token: string } | { kind: 'oauth'; token: string };
-
-export interface HelpdeskClientOptions {
-  baseUrl: string;
-  /** Undefined only for the demo emulator, which accepts anonymous requests. */
-  auth: HelpdeskAuth | undefined;
-  logger: Logger;
-  /** Called once per HTTP attempt (retries included), e.g. to count requests of a sync run. */
-  onRequest?: () => void;
-  /** Called with a page's values outside Zendesk's known enumerations (known-values.ts), e.g. for the sync run's summary. */
-  onUnknownValues?: (counts: UnknownValueCounts) => void;
-  /** Retries after the first attempt for 429, 5xx, network errors and timeouts. */
-  maxRetries?: number;
-  /** Backoff before retry n (0-based) is uniform in [0, min(maxDelayMs, baseDelayMs·2^n)). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  timeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** `per_page` for the incremental exports; unset leaves the helpdesk's default (up to 1000). */
-  perPage?: number;
-}
+export type { HelpdeskAuth, HelpdeskClientOptions } from './client-options.js';
 
 /** Cursor-paginated lists allow at most 100 per page. */
 const PAGE_SIZE = 100;
 const TICKET_SIDELOADS = 'metric_sets,users,groups';
-
-type Params = Record<string, string | number | string[] | undefined>;
-
-interface Call {
-  method: 'GET' | 'POST';
-  path: string;
-  params?: Params;
-  data?: unknown;
-  responseType?: 'json' | 'text';
-}
-
-/** What one attempt came to: the response body, or an error and whether (after how long) to retry. */
-type Outcome = { data: unknown } | { error: HelpdeskError; retryInMs?: number; code?: string };
-
-/** The envelope every cursor-paginated list shares (`listPageSchema` in schemas.ts). */
-interface CursorEnvelope {
-  meta: { has_more: boolean; after_cursor?: string | null | undefined };
-}
 
 const pemSchema = z.string().regex(/-----BEGIN [A-Z ]+-----/, 'expected a PEM document');
 
@@ -374,31 +337,4 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
     if (account) this.lastRateLimit = account;
     this.quotaResetsAt = Math.max(this.quotaResetsAt, resumeAt);
   }
-}
-
-function authorization(auth: HelpdeskAuth | undefined): Record<string, string> {
-  if (!auth) return {};
-  if (auth.kind === 'oauth') return { Authorization: `Bearer ${auth.token}` };
-  return { Authorization: `Basic ${Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64')}` };
-}
-
-function exportPosition(from: ExportFrom): Params {
-  return 'cursor' in from ? { cursor: from.cursor } : { start_time: from.startTime };
-}
-
-function kindOf(status: number): HelpdeskErrorKind {
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not_found';
-  return 'client';
-}
-
-/** Parses a response body; on failure names the request and the first zod issue, never the data. */
-function validate<S extends z.ZodType>(method: string, path: string, schema: S, data: unknown): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const at = issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-  throw new HelpdeskError(`${method} ${path}: invalid payload at ${at || '(root)'}: ${issue.message}`, 'invalid_payload', undefined, path);
 }

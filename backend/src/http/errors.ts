@@ -1,12 +1,15 @@
 /**
  * The contract's error shape, `{"error": {"code", "message"}}`, produced in one place.
- * Routes throw ApiError; anything else becomes a 500 `internal` with no stack trace
+ * Routes throw ApiError; services throw domain errors (shared/errors.ts), mapped to
+ * their status here; anything else becomes a 500 `internal` with no stack trace
  * or secret in the body (the full error goes to the log only).
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ApiErrorBody, ErrorCode } from '../../../contract/errors.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
-export type ErrorCode = 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited' | 'internal' | 'unavailable';
+export type { ErrorCode };
 
 export class ApiError extends Error {
   constructor(
@@ -30,7 +33,14 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string) {
+/** A domain error (shared/errors.ts) as the ApiError it answers with; undefined for anything else. */
+export function fromDomainError(err: unknown): ApiError | undefined {
+  if (err instanceof ValidationError) return ApiError.badRequest(err.message);
+  if (err instanceof NotFoundError) return ApiError.notFound(err.message);
+  return undefined;
+}
+
+export function errorBody(code: ErrorCode, message: string): ApiErrorBody {
   return { error: { code, message } };
 }
 
@@ -39,7 +49,8 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (thrown, req, res, _next) => {
+    const err = fromDomainError(thrown) ?? thrown;
     if (err instanceof ApiError) {
       res.status(err.status).json(errorBody(err.code, err.message));
       return;

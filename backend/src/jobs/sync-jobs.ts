@@ -26,7 +26,7 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../shared/logger.js';
-import type { StreamProgress } from '../sync/streams.js';
+import type { StreamProgress } from '../sync/stream-context.js';
 import type { SyncResult, SyncService } from '../sync/service.js';
 import { withSyncLock } from '../sync/account-lock.js';
 import { createJobQueue, type JobQueue } from './queue.js';

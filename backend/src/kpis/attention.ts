@@ -9,29 +9,12 @@
  * CES has a target but no rule, so it never calls for attention.
  */
 import { DURATION_KPIS } from './queries/duration-stats.js';
-import type { AgentKpis, Kpis, KpiServiceSettings } from './service.js';
+import type { AgentKpis, AttentionAgent, AttentionReason, Kpis } from '../../../contract/index.js';
+import type { KpiServiceSettings } from './figures.js';
 import { wilsonInterval } from './wilson.js';
 import { DEFAULT_MIN_SAMPLE } from '../config.js';
 
-export interface AttentionReason {
-  kpi: string;
-  why: 'interval' | 'sample';
-  value: number | null;
-  target: number;
-  /** the sample: CSAT good + bad, FCR eligible, NPS responses, a Stat's count */
-  n: number;
-  /** the 95% interval, for `why: "interval"` */
-  low?: number;
-  high?: number;
-}
-
-export interface AttentionAgent {
-  agentId: number;
-  name: string;
-  /** the Kpis keys on which the agent needs attention */
-  kpis: string[];
-  reasons: AttentionReason[];
-}
+export type { AttentionAgent, AttentionReason };
 
 /** The KPIs of `k` on which the kpis.md rule calls for attention, with why. */
 export function attentionReasons(k: Kpis, settings: KpiServiceSettings): AttentionReason[] {

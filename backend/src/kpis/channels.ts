@@ -7,9 +7,10 @@
  */
 import type { Db } from '../db/database.js';
 import { channelsInScope } from './queries/channels.js';
-import { agentKpis, kpisOnly, teamKpis, type KpiQuery, type KpiServiceSettings, type Kpis } from './service.js';
+import type { ChannelKpis, Kpis } from '../../../contract/index.js';
+import { agentKpis, kpisOnly, teamKpis, type KpiQuery, type KpiServiceSettings } from './service.js';
 
-export type ChannelKpis = { channel: string } & Kpis;
+export type { ChannelKpis };
 
 /** One channel's figures: the team's, or `agentId`'s. */
 async function figuresOf(db: Db, q: KpiQuery, settings: KpiServiceSettings, agentId: number | null): Promise<Kpis> {

@@ -3,7 +3,7 @@
  * window of equal length that ends where the window starts, `[from − (to − from), from)`.
  * `compare=previous` (api.md) puts it beside every Kpis of an answer as `previous`.
  */
-import type { Kpis } from './service.js';
+import type { Kpis } from '../../../contract/index.js';
 
 export interface Window {
   from: Date;

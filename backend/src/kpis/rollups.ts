@@ -40,12 +40,11 @@
  *   rebuilt in one pass by `ensureRollups` at the end of the refresh run; until then
  *   its queries read raw facts (slower, never wrong).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database.js';
 import { RATING } from './queries/csat.js';
 import { count, keyOf, type Scope } from './queries/scope.js';
 
-type Executor = Kysely<Database>;
 
 export const COUNT_COLUMNS = [
   'solved',
@@ -183,7 +182,7 @@ function branchSql(b: Branch, accountId: number, days: string[] | null): RawBuil
 }
 
 /** Aggregates the account's facts (all days, or only `days`) into rollup rows. */
-async function insertRollups(db: Executor, accountId: number, days: string[] | null): Promise<void> {
+async function insertRollups(db: Db, accountId: number, days: string[] | null): Promise<void> {
   const union = sql.join(branches().map((b) => branchSql(b, accountId, days)), sql` union all `);
   const cols = COLUMNS.map((c) => sql.id(c));
   await sql`insert into ticket_kpi_daily (account_id, day, agent_id, group_id, channel, ${sql.join(cols)})
@@ -196,22 +195,22 @@ async function insertRollups(db: Executor, accountId: number, days: string[] | n
 // Locking, state, rebuild and incremental maintenance
 
 /** Serialises rollup writes of one account until the end of the transaction (schema in the key: test schemas share a server). */
-export async function lockRollups(trx: Executor, accountId: number): Promise<void> {
+export async function lockRollups(trx: Db, accountId: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('pulse-kpi-rollups:' || current_schema() || ':' || ${String(accountId)}))`.execute(trx);
 }
 
 /** Whether the account's rollups are complete (the query path reads them only then). */
-export async function rollupsReady(db: Executor, accountId: number): Promise<boolean> {
+export async function rollupsReady(db: Db, accountId: number): Promise<boolean> {
   const { rows } = await sql<{ one: number }>`select 1 as one from kpi_rollup_state where account_id = ${accountId}`.execute(db);
   return rows.length > 0;
 }
 
-async function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
 /** Recomputes every rollup row of the account from facts, and marks the rollups complete. */
-export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
+export async function rebuildRollups(db: Db, accountId: number): Promise<void> {
   await inTransaction(db, async (trx) => {
     await lockRollups(trx, accountId);
     await sql`delete from ticket_kpi_daily where account_id = ${accountId}`.execute(trx);
@@ -222,7 +221,7 @@ export async function rebuildRollups(db: Executor, accountId: number): Promise<v
 }
 
 /** Rebuilds the account's rollups unless they are complete. Returns whether it rebuilt. */
-export async function ensureRollups(db: Executor, accountId: number): Promise<boolean> {
+export async function ensureRollups(db: Db, accountId: number): Promise<boolean> {
   if (await rollupsReady(db, accountId)) return false;
   return inTransaction(db, async (trx) => {
     await lockRollups(trx, accountId);
@@ -239,7 +238,7 @@ export async function ensureRollups(db: Executor, accountId: number): Promise<bo
  * upkeep costs about (days a batch touches × tickets per day) per batch, which at 1M
  * tickets made a backfill's refresh three times slower than one rebuild.
  */
-export async function suspendRollups(db: Executor, accountId: number): Promise<void> {
+export async function suspendRollups(db: Db, accountId: number): Promise<void> {
   await inTransaction(db, async (trx) => {
     await lockRollups(trx, accountId);
     await sql`delete from kpi_rollup_state where account_id = ${accountId}`.execute(trx);
@@ -250,14 +249,14 @@ export async function suspendRollups(db: Executor, accountId: number): Promise<v
 export const BULK_REFRESH_SHARE = 0.1;
 
 /** Recomputes the rollup rows of these UTC days ('YYYY-MM-DD') from facts. Caller holds the lock. */
-export async function recomputeRollupDays(trx: Executor, accountId: number, days: string[]): Promise<void> {
+export async function recomputeRollupDays(trx: Db, accountId: number, days: string[]): Promise<void> {
   if (days.length === 0) return;
   await sql`delete from ticket_kpi_daily where account_id = ${accountId} and day = any(${days}::date[])`.execute(trx);
   await insertRollups(trx, accountId, days);
 }
 
 /** The UTC days on which the current facts, events and ratings of these tickets place anything. */
-export async function placementDays(db: Executor, accountId: number, ticketIds: number[]): Promise<string[]> {
+export async function placementDays(db: Db, accountId: number, ticketIds: number[]): Promise<string[]> {
   if (ticketIds.length === 0) return [];
   const ids = sql`${ticketIds}::bigint[]`;
   const { rows } = await sql<{ day: string }>`select distinct to_char(x.day, 'YYYY-MM-DD') as day from (
@@ -283,7 +282,7 @@ export interface RollupMaintenance {
  * rewritten: takes the account's rollup lock and notes the days their old rows place
  * anything in; `finish()` adds the new rows' days and recomputes all of them.
  */
-export async function beginRollupMaintenance(trx: Executor, accountId: number, ticketIds: number[]): Promise<RollupMaintenance> {
+export async function beginRollupMaintenance(trx: Db, accountId: number, ticketIds: number[]): Promise<RollupMaintenance> {
   await lockRollups(trx, accountId);
   const ready = await rollupsReady(trx, accountId);
   const oldDays = ready ? await placementDays(trx, accountId, ticketIds) : [];
@@ -304,27 +303,11 @@ export async function beginRollupMaintenance(trx: Executor, accountId: number, t
 // ---------------------------------------------------------------------------------
 // Reading
 
-const DAY_MS = 86_400_000;
-
-/**
- * Splits [from, to) into the whole UTC days inside it and the partial edges around
- * them. `days` is null when no whole day fits (then the whole window is an edge).
- */
-export function splitWindow(from: Date, to: Date): { days: { from: Date; to: Date } | null; edges: Array<{ from: Date; to: Date }> } {
-  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
-  const last = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
-  if (first >= last) return { days: null, edges: from < to ? [{ from, to }] : [] };
-  const edges: Array<{ from: Date; to: Date }> = [];
-  if (from.getTime() < first) edges.push({ from, to: new Date(first) });
-  if (last < to.getTime()) edges.push({ from: new Date(last), to });
-  return { days: { from: new Date(first), to: new Date(last) }, edges };
-}
-
 /**
  * Sums of the rollup rows of the whole days [dayFrom, dayTo) in scope (group, agent or
  * per agent, buckets), keyed like the window queries (`keyOf(agent, bucket)`).
  */
-export async function rollupFigures(db: Executor, scope: Scope, dayFrom: Date, dayTo: Date): Promise<Map<string, RollupRow>> {
+export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: Date): Promise<Map<string, RollupRow>> {
   const perAgent = Boolean(scope.perAgent) || scope.agentId != null;
   const parts = [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`];
   if (scope.groupId != null) parts.push(sql`k.group_id = ${scope.groupId}`);
@@ -349,7 +332,7 @@ export async function rollupFigures(db: Executor, scope: Scope, dayFrom: Date, d
 }
 
 /** Every rollup row of the account, keyed `day|agent|group|channel`, only non-zero figures (tests compare incremental with rebuilt). */
-export async function rollupSnapshot(db: Executor, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
+export async function rollupSnapshot(db: Db, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
   const { rows } = await sql<Record<string, unknown>>`select to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))}
     from ticket_kpi_daily where account_id = ${accountId} order by day, agent_id, group_id, channel`.execute(db);
   const out: Record<string, Partial<RollupRow>> = {};

@@ -2,8 +2,7 @@
  * The settings the KPI engine reads for an account: the environment defaults
  * (config.ts) overridden by what an admin set in the app (settings/service.ts).
  */
-import type { Targets } from '../config.js';
-import type { CsatSourceSetting } from './queries/csat-survey.js';
+import type { CsatSourceSetting, Targets } from '../../../contract/settings.js';
 
 export interface KpiSettings {
   /** ticket custom field holding the NPS answer (0–10), or null: no NPS */

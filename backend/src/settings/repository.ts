@@ -3,7 +3,7 @@
  * `accounts.settings` jsonb). Every function takes `db` (or a transaction) first so the
  * service decides what commits together.
  */
-import type { Executor } from '../sync/repository.js';
+import type { Executor } from '../db/executor.js';
 
 /** The stored overrides of one account, or undefined when the account does not exist. */
 export async function readStoredSettings(db: Executor, accountId: number): Promise<Record<string, unknown> | undefined> {

@@ -8,91 +8,31 @@
  *   `npsFieldId: null` means "no NPS" even when NPS_FIELD_ID is set.
  * - An update is partial: keys absent from the input keep their stored value; keys
  *   present replace it. Unknown keys are refused (a typo must not be silently dropped).
- * - Helpdesk install parameters arrive as strings, so ids and the CES scale also
- *   accept digit strings ("360001", "5"), `teamLeadIds` a comma-separated string, and
- *   an empty string for a survey field id means null.
+ * - The update's schema is the contract's (contract/settings.ts), which the app uses too.
  * - Changing npsFieldId, cesFieldId, cesScale or groupSchedules changes per-ticket facts
  *   (survey values, business minutes; handleTimeFieldId too: handle time), so every ticket of the account is marked dirty
  *   in the same transaction as the write; the next facts refresh recomputes them.
  *   (cesScale does not enter the stored facts today, but the brief lists it: it is
  *   cheap to be safe.)
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { settingsUpdateSchema, type SettingsUpdate } from '../../../contract/settings.js';
 import type { Config } from '../config.js';
-import { DEFAULT_MIN_SAMPLE, targetsSchema } from '../config.js';
+import { DEFAULT_MIN_SAMPLE } from '../config.js';
 import type { Db } from '../db/database.js';
-import { ApiError } from '../http/errors.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
-import { markAllTicketsDirty } from '../sync/repository.js';
+import { markAllTicketsDirty } from '../kpis/dirty-tickets.js';
 import { readStoredSettings, readStoredSettingsForUpdate, writeStoredSettings } from './repository.js';
 
 export type SettingsDefaults = Config['settingsDefaults'];
 
-/** A settings update that fails validation: a 400 `invalid_request` whose message names the field. */
-export class SettingsValidationError extends ApiError {
+/** A settings update that fails validation (a 400 `invalid_request` over HTTP); the message names the field. */
+export class SettingsValidationError extends ValidationError {
   override name = 'SettingsValidationError';
-  constructor(message: string) {
-    super(400, 'invalid_request', message);
-  }
 }
 
-const positiveId = z.union([
-  z.number().int().positive().refine(Number.isSafeInteger, 'must be a safe integer'),
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a positive integer id')
-    .transform(Number)
-    .pipe(z.number().int().positive().refine(Number.isSafeInteger, 'must be a safe integer')),
-]);
-
-const optionalFieldId = z.union([z.null(), z.literal('').transform(() => null), positiveId], {
-  error: 'must be a positive integer custom field id, or null for none',
-});
-
-const idList = z.union(
-  [
-    z.array(positiveId),
-    z
-      .string()
-      .refine((v) => v.split(',').every((p) => p.trim() === '' || /^\d+$/.test(p.trim())), 'must be comma-separated positive integer ids')
-      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean).map(Number)),
-  ],
-  { error: 'must be a list of positive integer user ids (or a comma-separated string of them)' },
-);
-
-const cesScale = z.union([z.literal(5), z.literal(7), z.literal('5').transform(() => 5 as const), z.literal('7').transform(() => 7 as const)], {
-  error: 'must be 5 or 7',
-});
-
-const groupSchedules = z.record(z.string(), positiveId).superRefine((value, ctx) => {
-  for (const key of Object.keys(value)) {
-    if (!/^\d+$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'keys must be group ids (positive integers)' });
-  }
-});
-
-/** Which CSAT the figures come from (kpis.md "CSAT from survey responses"): detected, or chosen by an admin. */
-const csatSource = z.enum(['auto', 'ratings', 'survey'], { error: 'must be "auto", "ratings" or "survey"' });
-const minSample = z.union([z.number().int().min(1).max(100_000), z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000))], {
-  error: 'must be an integer from 1 to 100000',
-});
-
-/** A settings update (partial): every key optional, none unknown. */
-export const settingsUpdateSchema = z
-  .object({
-    targets: targetsSchema,
-    teamLeadIds: idList,
-    npsFieldId: optionalFieldId,
-    cesFieldId: optionalFieldId,
-    cesScale,
-    groupSchedules,
-    csatSource,
-    handleTimeFieldId: optionalFieldId,
-    minSample,
-  })
-  .partial()
-  .strict();
-export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+export { settingsUpdateSchema, type SettingsUpdate };
 
 /** Stored overrides, read leniently: a key that no longer validates falls back to the default. */
 const storedSchemas = settingsUpdateSchema.shape;
@@ -180,7 +120,7 @@ export async function updateSettings(db: Db, accountId: number, input: unknown, 
   const update = parseSettingsUpdate(input);
   return db.transaction().execute(async (trx) => {
     const stored = await readStoredSettingsForUpdate(trx, accountId);
-    if (stored === undefined) throw ApiError.notFound(`Unknown account ${accountId}`);
+    if (stored === undefined) throw new NotFoundError(`Unknown account ${accountId}`);
     const before = merge(defaults, stored);
     const next: Record<string, unknown> = { ...stored };
     for (const [key, value] of Object.entries(update)) {

@@ -1,17 +1,14 @@
 /**
- * The sync's SQL: idempotent multi-row upserts, cursors, dirty-ticket marks and run
- * records. Every function takes `db` (or a transaction) first so the service decides
+ * The sync's SQL: idempotent multi-row upserts, cursors and run records (dirty-ticket
+ * marks: kpis/dirty-tickets.ts). Every function takes `db` (or a transaction) first so the service decides
  * what commits together. An upsert rewrites a row only when a value differs, so
  * syncing the same page twice writes nothing.
  */
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Executor } from '../db/executor.js';
 import type { Database } from '../db/schema.js';
 
-export type Executor = Kysely<Database> | Transaction<Database>;
 type Table = keyof Database;
-
-/** Rows per INSERT of dirty marks: well under PostgreSQL's 65,535 bind parameters. */
-const BATCH = 1000;
 
 function dedupeByKey<R extends Record<string, unknown>>(rows: R[], keys: readonly string[]): R[] {
   const byKey = new Map<string, R>();
@@ -95,51 +92,10 @@ export async function upsertRows<T extends Table, K extends string>(
   return changed;
 }
 
-/** Counts, for progress and tests, how many rows a batch of upserts wrote. */
-export async function markTicketsDirty(db: Executor, accountId: number, ticketIds: Iterable<number>): Promise<void> {
-  const ids = [...new Set(ticketIds)];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    await db
-      .insertInto('ticket_facts_dirty')
-      .values(ids.slice(i, i + BATCH).map((ticket_id) => ({ account_id: accountId, ticket_id })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
-}
-
 export interface StreamCursor {
   cursor: string | null;
   startTime: number | null;
   updatedAt: Date | null;
-}
-
-/** Marks every ticket of the account dirty (its facts are recomputed by the next refresh). Returns how many. */
-export async function markAllTicketsDirty(db: Executor, accountId: number): Promise<number> {
-  const result = await sql<{ n: number }>`
-    with inserted as (
-      insert into ticket_facts_dirty (account_id, ticket_id)
-      select account_id, id from tickets where account_id = ${accountId}
-      on conflict do nothing
-      returning 1
-    )
-    select count(*)::int as n from inserted`.execute(db);
-  return result.rows[0]?.n ?? 0;
-}
-
-/**
- * Marks dirty the tickets whose facts depend on these users' roles: those they wrote
- * comments on (an agent's public comment is a reply, an end user's is not) and those
- * they requested (agent-created tickets start differently). kpis/facts.ts reads roles.
- */
-export async function markTicketsOfUsersDirty(db: Executor, accountId: number, userIds: number[]): Promise<void> {
-  if (userIds.length === 0) return;
-  const ids = sql`(${sql.join(userIds)})`;
-  await sql`
-    insert into ticket_facts_dirty (account_id, ticket_id)
-    select account_id, ticket_id from ticket_comments where account_id = ${accountId} and author_id in ${ids}
-    union
-    select account_id, id from tickets where account_id = ${accountId} and requester_id in ${ids}
-    on conflict do nothing`.execute(db);
 }
 
 export async function getCursor(db: Executor, accountId: number, stream: string): Promise<StreamCursor> {

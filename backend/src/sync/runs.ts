@@ -1,17 +1,10 @@
 /** Reading sync run records for `/api/v1/sync/status` and the health check. */
-import type { Executor } from './repository.js';
+import type { SyncRun, SyncStatus } from '../../../contract/system.js';
+import type { Executor } from '../db/executor.js';
 
-export interface SyncRunView {
-  id: number;
-  trigger: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  counts: Record<string, unknown>;
-  error: string | null;
-}
+export type { SyncRun as SyncRunView };
 
-export async function syncStatus(db: Executor, accountId: number): Promise<{ current: SyncRunView | null; last: SyncRunView | null }> {
+export async function syncStatus(db: Executor, accountId: number): Promise<SyncStatus> {
   const rows = await db
     .selectFrom('sync_runs')
     .selectAll()
@@ -19,7 +12,7 @@ export async function syncStatus(db: Executor, accountId: number): Promise<{ cur
     .orderBy('id', 'desc')
     .limit(20)
     .execute();
-  const view = (r: (typeof rows)[number]): SyncRunView => ({
+  const view = (r: (typeof rows)[number]): SyncRun => ({
     id: r.id,
     trigger: r.trigger,
     status: r.status,

@@ -8,13 +8,16 @@ import type { Account } from '../db/schema.js';
 import type { HelpdeskApi } from '../helpdesk/api.js';
 import { addUnknownValues, type UnknownValueCounts } from '../helpdesk/known-values.js';
 import { findAccountById } from '../accounts/repository.js';
-import { refreshDirtyTicketFacts, refreshTicketFacts } from '../kpis/facts.js';
+import { refreshDirtyTicketFacts } from '../kpis/facts/drain.js';
+import { refreshTicketFacts } from '../kpis/facts/refresh.js';
 import type { KpiSettings } from '../kpis/settings.js';
 import type { Logger } from '../shared/logger.js';
 import { withAccountLock } from './account-lock.js';
 import { rowsFromAudits, metricSetRow, ticketRow, userRow, groupRow } from './mappers.js';
-import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, markTicketsDirty, startRun, upsertRows } from './repository.js';
-import { streams, type StreamProgress, type StreamContext } from './streams.js';
+import { markTicketsDirty } from '../kpis/dirty-tickets.js';
+import { analyzeAfterBulkWrite, closeAbandonedRuns, finishRun, startRun, upsertRows } from './repository.js';
+import type { StreamContext, StreamProgress } from './stream-context.js';
+import { streams } from './streams.js';
 import { fetchSurveyResponses, logWarn, SurveyScales, surveyEventRowsFromAudits, surveyResponseRows, upsertSurveyEvents, upsertSurveyResponses } from './survey-stream.js';
 
 export interface StreamCounts {

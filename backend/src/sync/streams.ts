@@ -7,8 +7,7 @@
  * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { HelpdeskApi, ListPage } from '../helpdesk/api.js';
+import type { ListPage } from '../helpdesk/api.js';
 import {
   groupRow,
   holidayRow,
@@ -20,43 +19,13 @@ import {
   ticketRow,
   userRow,
 } from './mappers.js';
-import { readAhead } from './read-ahead.js';
-import { getCursor, markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty, replaceAll, setCursor, upsertRows, type Executor } from './repository.js';
+import { runExport } from './export-loop.js';
+import type { Stream, StreamContext } from './stream-context.js';
+import type { Executor } from '../db/executor.js';
+import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
+import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
-import type { Logger } from '../shared/logger.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
-
-export interface StreamProgress {
-  stream: string;
-  items: number;
-  pages: number;
-  /** 0..1 when the stream can tell how far it is (the exports by time), else undefined. */
-  fraction?: number;
-  done: boolean;
-}
-
-export interface StreamContext {
-  db: Db;
-  api: HelpdeskApi;
-  accountId: number;
-  /** unix seconds: where a stream with no cursor starts (the backfill start). */
-  backfillStart: number;
-  now: () => Date;
-  /** reference lists (groups, memberships, schedules) are re-read when older than this */
-  referenceMaxAgeMs: number;
-  progress: (p: StreamProgress) => void;
-  /** rows written (inserted or changed) by this run, per table */
-  written: Record<string, number>;
-  /** request the next page while the current one is written (read-ahead.ts): SyncService sets it on PostgreSQL, not on PGlite; default off */
-  readAhead?: boolean;
-  /** where streams warn about payloads they keep but do not understand (unknown survey types and scales) */
-  logger?: Logger;
-}
-
-export interface Stream {
-  name: string;
-  run(ctx: StreamContext): Promise<void>;
-}
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -75,7 +44,7 @@ const isAgentRole = (role: string | null | undefined) => role === 'agent' || rol
 
 /**
  * Upserts users; a user who became an agent or stopped being one changes the facts of
- * the tickets they wrote on or requested (kpis/facts.ts decides by role), so those
+ * the tickets they wrote on or requested (kpis/facts/rules.ts decides by role), so those
  * tickets are marked dirty in the same transaction.
  */
 async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
@@ -106,10 +75,12 @@ const tickets: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
-    let items = 0;
-    let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportTickets(from), nextCursor, ctx.readAhead)) {
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'tickets',
+      first,
+      fetchPage: (from) => ctx.api.exportTickets(from),
+      nextFrom: nextCursor,
+      write: async (trx, page) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
         const changedTickets = await upsertRows(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], ['id']);
@@ -138,18 +109,13 @@ const tickets: Stream = {
         }
         await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id), ...changedRatings]);
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
-      });
-      items += page.tickets.length;
-      pages += 1;
-      const last = page.tickets.at(-1);
-      ctx.progress({
-        stream: 'tickets',
-        items,
-        pages,
-        fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined,
-        done: page.end_of_stream,
-      });
-    }
+      },
+      items: (page) => page.tickets.length,
+      progress: (page) => {
+        const last = page.tickets.at(-1);
+        return { fraction: page.end_of_stream ? 1 : last ? coverage(startTime, last.generated_timestamp, ctx.now()) : undefined, done: page.end_of_stream };
+      },
+    });
   },
 };
 
@@ -160,8 +126,6 @@ const ticketEvents: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'ticket_events');
     const firstStart = stored.startTime ?? ctx.backfillStart;
     let startTime = firstStart;
-    let items = 0;
-    let pages = 0;
     const nextStartOf = (page: { end_time?: number | null; end_of_stream: boolean }, from: number) => {
       const next = page.end_time ?? from;
       if (!page.end_of_stream && next <= from) {
@@ -170,10 +134,14 @@ const ticketEvents: Stream = {
       }
       return next;
     };
-    for await (const page of readAhead(firstStart, (from) => ctx.api.exportTicketEvents(from), (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)), ctx.readAhead)) {
-      const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
-      const nextStart = nextStartOf(page, startTime);
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'ticket_events',
+      first: firstStart,
+      fetchPage: (from) => ctx.api.exportTicketEvents(from),
+      nextFrom: (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)),
+      write: async (trx, page) => {
+        const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+        const nextStart = nextStartOf(page, startTime);
         const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
         const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
         countWritten(ctx, 'ticket_comments', changedComments.length);
@@ -182,12 +150,14 @@ const ticketEvents: Stream = {
         countWritten(ctx, 'csat_survey_events', surveyTickets.length);
         await markTicketsDirty(trx, ctx.accountId, [...[...changedComments, ...changedFields].map((r) => r.ticket_id), ...surveyTickets]);
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
-      });
-      items += page.ticket_events.length;
-      pages += 1;
-      ctx.progress({ stream: 'ticket_events', items, pages, fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream });
-      startTime = nextStart;
-    }
+      },
+      items: (page) => page.ticket_events.length,
+      progress: (page) => {
+        const nextStart = nextStartOf(page, startTime);
+        startTime = nextStart;
+        return { fraction: page.end_of_stream ? 1 : coverage(firstStart, nextStart, ctx.now()), done: page.end_of_stream };
+      },
+    });
   },
 };
 
@@ -202,23 +172,23 @@ const satisfactionRatings: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'satisfaction_ratings');
     const startTime = stored.startTime ?? ctx.backfillStart;
     let newest = startTime;
-    let items = 0;
-    let pages = 0;
-    const fetchPage = (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor);
-    for await (const page of readAhead(stored.cursor ?? undefined, fetchPage, (page) => page.nextCursor ?? null, ctx.readAhead)) {
-      for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'satisfaction_ratings',
+      first: stored.cursor ?? undefined,
+      fetchPage: (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor),
+      nextFrom: (page) => page.nextCursor ?? null,
+      write: async (trx, page) => {
+        for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
         const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
         countWritten(ctx, 'satisfaction_ratings', changed.length);
         await markTicketsDirty(trx, ctx.accountId, changed.map((r) => r.ticket_id));
         await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
           ? { cursor: page.nextCursor, startTime }
           : { cursor: null, startTime: newest });
-      });
-      items += page.items.length;
-      pages += 1;
-      ctx.progress({ stream: 'satisfaction_ratings', items, pages, done: !page.nextCursor });
-    }
+      },
+      items: (page) => page.items.length,
+      progress: (page) => ({ done: !page.nextCursor }),
+    });
   },
 };
 
@@ -229,17 +199,18 @@ const users: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'users');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
-    let items = 0;
-    let pages = 0;
-    for await (const page of readAhead(first, (from) => ctx.api.exportUsers(from), nextCursor, ctx.readAhead)) {
-      await ctx.db.transaction().execute(async (trx) => {
+    await runExport(ctx, {
+      stream: 'users',
+      first,
+      fetchPage: (from) => ctx.api.exportUsers(from),
+      nextFrom: nextCursor,
+      write: async (trx, page) => {
         await upsertUsers(ctx, trx, page.users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
-      });
-      items += page.users.length;
-      pages += 1;
-      ctx.progress({ stream: 'users', items, pages, done: page.end_of_stream });
-    }
+      },
+      items: (page) => page.users.length,
+      progress: (page) => ({ done: page.end_of_stream }),
+    });
   },
 };
 

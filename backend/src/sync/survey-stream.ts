@@ -19,8 +19,10 @@ import type { HelpdeskAudit, HelpdeskTicketEvent } from '../helpdesk/schemas.js'
 import type { HelpdeskSurvey, HelpdeskSurveyResponse } from '../helpdesk/survey-schemas.js';
 import type { CsatSurveyEventsTable, CsatSurveyResponsesTable } from '../db/schema.js';
 import type { Logger } from '../shared/logger.js';
-import { getCursor, markTicketsDirty, setCursor, upsertRows, type Executor } from './repository.js';
-import type { Stream, StreamContext } from './streams.js';
+import type { Executor } from '../db/executor.js';
+import { markTicketsDirty } from '../kpis/dirty-tickets.js';
+import { getCursor, setCursor, upsertRows } from './repository.js';
+import type { Stream, StreamContext } from './stream-context.js';
 
 type EventRow = Omit<CsatSurveyEventsTable, 'at'> & { at: string };
 type ResponseRow = Omit<CsatSurveyResponsesTable, 'synced_at' | 'created_at' | 'answered_at' | 'expires_at'> & {

@@ -1,5 +1,5 @@
 /** Synced helpdesk users, as the HTTP layer needs them. */
-import type { Executor } from '../sync/repository.js';
+import type { Executor } from '../db/executor.js';
 
 export interface AgentIdentity {
   id: number;

@@ -5,7 +5,7 @@
  */
 import { lazy, Suspense } from 'react';
 import styled from 'styled-components';
-import type { AgentKpis } from '../../api/types';
+import type { AgentKpis } from '../../../../contract/index.js';
 import { LoadingState } from '../../components/StateViews';
 import { colors } from '../../components/Theme';
 import { useI18n } from '../../i18n';

@@ -4,13 +4,13 @@
  * misses it. Shown to leads and admins only (the route answers 403 to anyone else).
  */
 import styled from 'styled-components';
-import type { AttentionReason } from '../../api/types';
+import type { AttentionReason } from '../../../../contract/index.js';
 import type { KpiFilter } from '../../api/PulseApi';
 import { formatKpi } from '../../components/figures';
 import { ErrorState } from '../../components/StateViews';
 import { colors } from '../../components/Theme';
-import { DEFAULT_MIN_SAMPLE, useAttention } from '../../features/insights';
-import { kpiDef, type KpiKey } from '../../features/kpis';
+import { DEFAULT_MIN_SAMPLE, useAttention } from '../../features/insights/panels';
+import { kpiDef, type KpiKey } from '../../features/kpis/definitions';
 import { useI18n, type I18n } from '../../i18n';
 
 const Box = styled.section`

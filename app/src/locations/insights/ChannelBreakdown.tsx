@@ -7,13 +7,13 @@
 import { lazy, Suspense } from 'react';
 import styled from 'styled-components';
 import { Table } from '@zendeskgarden/react-tables';
-import type { ChannelKpis } from '../../api/types';
+import type { ChannelKpis } from '../../../../contract/index.js';
 import { KpiValue } from '../../components/KpiValue';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import { colors } from '../../components/Theme';
-import { channelLabel } from '../../features/insights';
-import type { KpiKey } from '../../features/kpis';
-import type { Resource } from '../../features/useResource';
+import { channelLabel } from '../../features/insights/panels';
+import type { KpiKey } from '../../features/kpis/definitions';
+import type { Resource } from '../../features/data/useResource';
 import { useI18n } from '../../i18n';
 
 const ChannelChart = lazy(() => import('./InsightCharts').then((m) => ({ default: m.ChannelChart })));

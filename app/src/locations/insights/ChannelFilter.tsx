@@ -1,6 +1,6 @@
 /** The channel filter beside group and window: every channel with figures in the window. */
 import { Field, Select } from '@zendeskgarden/react-forms';
-import { channelLabel } from '../../features/insights';
+import { channelLabel } from '../../features/insights/panels';
 import { useI18n } from '../../i18n';
 
 export function ChannelFilter({ value, channels, onChange }: { value: string | null; channels: string[]; onChange: (channel: string | null) => void }) {

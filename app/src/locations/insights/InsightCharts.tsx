@@ -4,9 +4,9 @@
  * target lines dashed; every tooltip carries the point's sample.
  */
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import type { AgentKpis, ChannelKpis } from '../../api/types';
+import type { AgentKpis, ChannelKpis } from '../../../../contract/index.js';
 import { colors } from '../../components/Theme';
-import { channelLabel } from '../../features/insights';
+import { channelLabel } from '../../features/insights/panels';
 import { useI18n } from '../../i18n';
 
 export function ChannelChart({ channels }: { channels: ChannelKpis[] }) {

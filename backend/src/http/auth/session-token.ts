@@ -4,13 +4,16 @@
  * (or, in demo mode, for a demo user). jose pins the algorithm on verification.
  */
 import { SignJWT, jwtVerify } from 'jose';
+import type { Role, Session as IssuedSession } from '../../../../contract/session.js';
 import { ApiError } from '../errors.js';
+
+export type { IssuedSession };
 
 export const SESSION_TTL_SECONDS = 60 * 60;
 const ISSUER = 'pulse';
 const AUDIENCE = 'pulse-session';
 
-export type Role = 'agent' | 'admin';
+export type { Role };
 
 export interface Session {
   accountId: number;
@@ -26,14 +29,6 @@ export interface Session {
   setup?: boolean;
 }
 
-export interface IssuedSession {
-  sessionToken: string;
-  expiresAt: string;
-  user: { id: number; role: Role };
-  account: string;
-  /** Present (true) on setup sessions only. */
-  setup?: true;
-}
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
 

@@ -16,7 +16,7 @@
  * Nothing here logs or echoes a credential: messages name fields, never values.
  */
 import { Router } from 'express';
-import { z } from 'zod';
+import { oauthCredentialsSchema, tokenCredentialsSchema, type AccountStatus } from '../../../../contract/system.js';
 import type { CredentialCipher } from '../../accounts/credentials.js';
 import { findAccountById, lastSuccessfulSyncAt, storeCredentialsCiphertext } from '../../accounts/repository.js';
 import type { Db } from '../../db/database.js';
@@ -43,14 +43,12 @@ export interface AccountRouteDeps {
   onCredentialsStored(accountId: number): void;
 }
 
-const tokenCredentials = z.object({ email: z.email().max(254), apiToken: z.string().min(1).max(200) }).strict();
-const oauthCredentials = z.object({ oauthToken: z.string().min(1).max(2000) }).strict();
 
 function parseCredentials(body: unknown): HelpdeskAuth {
   if (body && typeof body === 'object' && !Array.isArray(body) && 'oauthToken' in body) {
-    return { kind: 'oauth', token: parseOrThrow(oauthCredentials, body, 'body').oauthToken };
+    return { kind: 'oauth', token: parseOrThrow(oauthCredentialsSchema, body, 'body').oauthToken };
   }
-  const { email, apiToken } = parseOrThrow(tokenCredentials, body ?? {}, 'body');
+  const { email, apiToken } = parseOrThrow(tokenCredentialsSchema, body ?? {}, 'body');
   return { kind: 'token', email, token: apiToken };
 }
 
@@ -58,7 +56,7 @@ export function accountRoutes(deps: AccountRouteDeps): Router {
   const router = Router();
   const { db } = deps;
 
-  const describe = async (account: Account) => {
+  const describe = async (account: Account): Promise<AccountStatus> => {
     const lastSync = await lastSuccessfulSyncAt(db, account.id);
     return {
       subdomain: account.subdomain,

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
+import type { Health } from '../../../../contract/system.js';
 import type { Db } from '../../db/database.js';
 
 /** `GET /api/v1/health`: `{"status": "ok", "db": "ok", "lastSyncAt": iso|null}`; 503 when the database is down. */
@@ -14,9 +15,9 @@ export function healthRoutes(db: Db): Router {
         .where('status', '=', 'succeeded')
         .executeTakeFirst();
       const at = last?.at ? new Date(last.at as unknown as string) : null;
-      res.json({ status: 'ok', db: 'ok', lastSyncAt: at ? at.toISOString() : null });
+      res.json({ status: 'ok', db: 'ok', lastSyncAt: at ? at.toISOString() : null } satisfies Health);
     } catch {
-      res.status(503).json({ status: 'degraded', db: 'error', lastSyncAt: null });
+      res.status(503).json({ status: 'degraded', db: 'error', lastSyncAt: null } satisfies Health);
     }
   });
   return router;

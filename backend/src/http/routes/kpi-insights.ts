@@ -10,6 +10,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import type { AttentionResponse, ChannelsResponse } from '../../../../contract/index.js';
 import type { Db } from '../../db/database.js';
 import { agentsNeedingAttention } from '../../kpis/attention.js';
 import { channelsKpis } from '../../kpis/channels.js';
@@ -47,7 +48,7 @@ export function kpiInsightRoutes(deps: KpiInsightDeps): Router {
       if (!(await agentExists(db, q.accountId, agentId))) throw ApiError.notFound(`Unknown agent ${agentId}`);
     }
     const channels = await channelsKpis(db, q, ctx.settings, agentId);
-    if (!compare) return void res.json({ from: q.from.toISOString(), to: q.to.toISOString(), channels });
+    if (!compare) return void res.json({ from: q.from.toISOString(), to: q.to.toISOString(), channels } satisfies ChannelsResponse);
     const prev = previousQuery(q);
     const before = new Map((await channelsKpis(db, { ...prev, channel: q.channel }, ctx.settings, agentId)).map(({ channel, ...k }) => [channel, k]));
     const empty = emptyKpis(ctx.settings);
@@ -55,7 +56,7 @@ export function kpiInsightRoutes(deps: KpiInsightDeps): Router {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
       channels: channels.map((c) => withPrevious(c, before.get(c.channel) ?? empty)),
-    });
+    } satisfies ChannelsResponse);
   });
 
   router.get('/kpis/attention', async (req, res) => {
@@ -63,14 +64,14 @@ export function kpiInsightRoutes(deps: KpiInsightDeps): Router {
     const { q, compare } = deps.windowOf(windowQuery, req.query, ctx.session.accountId);
     if (!ctx.lead) throw ApiError.forbidden('Only admins and team leads may see which agents need attention');
     const agents = agentsNeedingAttention(await agentsKpis(db, q, ctx.settings), ctx.settings);
-    if (!compare) return void res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents });
+    if (!compare) return void res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents } satisfies AttentionResponse);
     // Under compare=previous each agent also carries the previous period's verdict.
     const before = new Map(agentsNeedingAttention(await agentsKpis(db, previousQuery(q), ctx.settings), ctx.settings).map((a) => [a.agentId, a.kpis]));
     res.json({
       from: q.from.toISOString(),
       to: q.to.toISOString(),
       agents: agents.map((a) => ({ ...a, previous: { kpis: before.get(a.agentId) ?? [] } })),
-    });
+    } satisfies AttentionResponse);
   });
 
   return router;

@@ -14,21 +14,10 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import type { KpiSettings } from '../../kpis/settings.js';
-import {
-  agentExists,
-  agentKpis,
-  agentsKpis,
-  agentsCsv,
-  agentTrend,
-  CSV_OPTIONS,
-  decodeCursor,
-  drillDown,
-  DRILL_METRICS,
-  emptyKpis,
-  kpisOnly,
-  teamKpis,
-  type KpiQuery,
-} from '../../kpis/service.js';
+import { BUCKETS, DRILL_METRICS, type AgentsKpisResponse, type TeamKpisResponse } from '../../../../contract/index.js';
+import { decodeCursor } from '../../kpis/cursor.js';
+import { agentsCsv, CSV_OPTIONS } from '../../kpis/csv.js';
+import { agentExists, agentKpis, agentsKpis, agentTrend, drillDown, emptyKpis, kpisOnly, teamKpis, type KpiQuery } from '../../kpis/service.js';
 import { canSeeEveryAgent, sessionOf } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import type { KpiCache } from '../../kpis/cache.js';
@@ -45,7 +34,7 @@ export interface KpiRouteDeps {
 }
 
 const agentParams = z.object({ agentId: idParam });
-const trendQuery = windowQuery.extend({ bucket: z.enum(['day', 'week']).default('day') });
+const trendQuery = windowQuery.extend({ bucket: z.enum(BUCKETS).default('day') });
 const DEFAULT_PAGE = 50;
 const drillQuery = windowQuery.extend({
   metric: z.enum(DRILL_METRICS),
@@ -104,14 +93,14 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     const ctx = await context(res);
     const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
     const team = await teamOf(q, ctx);
-    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team: compare ? withPrevious(team, await teamOf(previousQuery(q), ctx)) : team });
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), team: compare ? withPrevious(team, await teamOf(previousQuery(q), ctx)) : team } satisfies TeamKpisResponse);
   });
 
   router.get('/kpis/agents', async (req, res) => {
     const ctx = await context(res);
     const { q, compare } = windowOf(windowQuery, req.query, ctx.session.accountId);
     const agents = await agentsOf(q, compare, ctx);
-    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents });
+    res.json({ from: q.from.toISOString(), to: q.to.toISOString(), agents } satisfies AgentsKpisResponse);
   });
 
   router.get('/kpis/agents.csv', async (req, res) => {

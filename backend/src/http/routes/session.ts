@@ -4,7 +4,7 @@
  * preview's list of agents and tickets). Outside demo mode the demo routes don't exist.
  */
 import { Router } from 'express';
-import { z } from 'zod';
+import { demoSessionRequestSchema, sessionRequestSchema, type DemoDirectory } from '../../../../contract/session.js';
 import type { Db } from '../../db/database.js';
 import { findAccountById } from '../../accounts/repository.js';
 import { listAgents } from '../../users/repository.js';
@@ -25,14 +25,12 @@ export interface SessionRouteDeps {
   demoAccountId?: number;
 }
 
-const tokenBody = z.object({ token: z.string().min(1).max(8192) });
-const demoBody = z.object({ userId: z.number().int().positive() });
 
 export function sessionRoutes(deps: SessionRouteDeps): Router {
   const router = Router();
 
   router.post('/session', async (req, res) => {
-    const { token } = parseOrThrow(tokenBody, req.body ?? {}, 'body');
+    const { token } = parseOrThrow(sessionRequestSchema, req.body ?? {}, 'body');
     res.json(await exchangeHelpdeskToken(deps.db, deps.sessionSecret, deps.verifier, token, deps.exchangeOptions));
   });
 
@@ -48,7 +46,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   if (deps.demoAccountId !== undefined) {
     const demoAccountId = deps.demoAccountId;
     router.post('/demo/session', async (req, res) => {
-      const { userId } = parseOrThrow(demoBody, req.body ?? {}, 'body');
+      const { userId } = parseOrThrow(demoSessionRequestSchema, req.body ?? {}, 'body');
       const account = await findAccountById(deps.db, demoAccountId);
       if (!account) throw ApiError.notFound('Demo account not found');
       res.json(await sessionForUser(deps.db, deps.sessionSecret, account, userId));
@@ -67,7 +65,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
       res.json({
         agents: agents.map((a) => ({ id: a.id, name: a.name, role: a.role })),
         tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status, assigneeId: t.assignee_id })),
-      });
+      } satisfies DemoDirectory);
     });
   }
   return router;

@@ -7,17 +7,18 @@
  * carried, and never a credential, is echoed back.
  */
 import { Router } from 'express';
+import type { Settings } from '../../../../contract/settings.js';
 import { DEFAULT_MIN_SAMPLE } from '../../config.js';
 import type { KpiSettings } from '../../kpis/settings.js';
 import { requireAdmin, sessionOf } from '../auth/middleware.js';
 
 export interface SettingsRouteDeps {
   settingsFor(accountId: number): Promise<KpiSettings>;
-  /** Validates (throwing a 400 ApiError naming the field), stores and returns the resulting settings. */
+  /** Validates (throwing a ValidationError naming the field), stores and returns the resulting settings. */
   updateSettings(accountId: number, input: unknown): Promise<KpiSettings>;
 }
 
-export function publicSettings(s: KpiSettings) {
+export function publicSettings(s: KpiSettings): Settings {
   return {
     targets: { ...s.targets },
     teamLeadIds: [...s.teamLeadIds],

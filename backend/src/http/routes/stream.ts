@@ -4,10 +4,11 @@
  * the team's fresh 30-day summary), then refetch what they show.
  */
 import { Router } from 'express';
+import type { Kpis, KpisEvent } from '../../../../contract/kpis.js';
 import type { LiveBus, KpisChanged } from '../../live/bus.js';
 import { sessionOf } from '../auth/middleware.js';
 
-export function streamRoutes(deps: { bus: LiveBus; summaryFor?: (accountId: number) => Promise<unknown>; heartbeatMs?: number }): Router {
+export function streamRoutes(deps: { bus: LiveBus; summaryFor?: (accountId: number) => Promise<Kpis>; heartbeatMs?: number }): Router {
   const router = Router();
   router.get('/stream', (req, res) => {
     const { accountId } = sessionOf(res);
@@ -22,7 +23,8 @@ export function streamRoutes(deps: { bus: LiveBus; summaryFor?: (accountId: numb
 
     const send = async (m: KpisChanged) => {
       const summary = deps.summaryFor ? await deps.summaryFor(accountId).catch(() => undefined) : undefined;
-      res.write(`event: kpis\ndata: ${JSON.stringify({ ticketIds: m.ticketIds, at: m.at, ...(summary ? { summary } : {}) })}\n\n`);
+      const event: KpisEvent = { ticketIds: m.ticketIds, at: m.at, ...(summary ? { summary } : {}) };
+      res.write(`event: kpis\ndata: ${JSON.stringify(event)}\n\n`);
     };
     const unsubscribe = deps.bus.subscribe(accountId, (m) => void send(m));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.heartbeatMs ?? 25_000);

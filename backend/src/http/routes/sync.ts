@@ -8,6 +8,7 @@
  * `startWaitMs` is answered with `syncId: null`; `/sync/status` shows it once it runs.
  */
 import { Router } from 'express';
+import type { SyncStarted } from '../../../../contract/system.js';
 import type { Db } from '../../db/database.js';
 import type { SyncJobs } from '../../jobs/sync-jobs.js';
 import { syncStatus } from '../../sync/runs.js';
@@ -44,7 +45,7 @@ export function syncRoutes(deps: { db: Db; jobs: Pick<SyncJobs, 'enqueueAccountS
       if (Date.now() > deadline) break;
       await sleep(100);
     }
-    res.status(202).json({ syncId: syncId === null ? null : String(syncId) });
+    res.status(202).json({ syncId: syncId === null ? null : String(syncId) } satisfies SyncStarted);
   });
 
   router.get('/sync/status', async (_req, res) => {

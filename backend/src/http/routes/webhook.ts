@@ -13,6 +13,7 @@
  * response submitted: `zen:event-type:ticket.csat_received`): the ticket's sync reads
  * its survey responses too (sync/survey-stream.ts).
  */
+import type { WebhookAccepted } from '../../../../contract/system.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -73,7 +74,7 @@ export function webhookRoutes(deps: {
       throw ApiError.badRequest('Invalid body `body`: not JSON');
     }
     const ticketId = parseOrThrow(webhookBody, parsed, 'body') as number;
-    res.status(202).json({ accepted: true, ticketId });
+    res.status(202).json({ accepted: true, ticketId } satisfies WebhookAccepted);
     deps.queueTicketSync(signer.accountId, ticketId).catch((err) => {
       deps.logger.warn({ accountId: signer.accountId, ticketId, err: err instanceof Error ? err.message : String(err) }, 'webhook ticket sync not queued; the next scheduled sync will catch up');
     });

@@ -2,7 +2,7 @@
  * CSAT from survey responses (kpis.md "CSAT from survey responses"): every survey the
  * helpdesk offered (a `SurveyOffered` audit event) is placed at the time it was offered
  * and attributed to the ticket's assignee (group) at that instant, read from the
- * ticket's field history the way facts.ts reads the assignee at a solve. Its response is
+ * ticket's field history the way kpis/facts/ reads the assignee at a solve. Its response is
  * the latest-answered response on the ticket given after that offer and before the
  * ticket's next one, so a changed or repeated answer replaces the earlier one and counts
  * once. A response no offer event precedes (a survey sent through the API, an offer not
@@ -15,6 +15,7 @@
  * their own scales.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { CsatSourceSetting } from '../../../../contract/settings.js';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
@@ -128,8 +129,8 @@ export function surveyDrillPlaced(scope: Scope): RawBuilder<{ ticket_id: number;
     where ${inScope(scope, SURVEY)} group by p.ticket_id`;
 }
 
-export type CsatSource = 'ratings' | 'survey';
-export type CsatSourceSetting = 'auto' | CsatSource;
+export type CsatSource = Exclude<CsatSourceSetting, 'auto'>;
+export type { CsatSourceSetting };
 
 export interface CsatMode {
   source: CsatSource;

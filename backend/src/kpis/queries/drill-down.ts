@@ -15,6 +15,7 @@
  * - `reopens`: tickets reopened in the window with the agent as the assignee at the
  *   reopened solve; placed by the latest such reopen.
  */
+import { DRILL_METRICS, type DrillDownTicket, type DrillMetric } from '../../../../contract/tickets.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { RATING } from './csat.js';
@@ -23,10 +24,9 @@ import { DURATION_COLUMNS } from './duration-stats.js';
 import { FACT_EVENT } from './fact-events.js';
 import { inScope, type Scope } from './scope.js';
 import { LATEST_SOLVE } from './solved-tickets.js';
-import { TICKET_KPI_COLUMNS, toTicketKpis, type TicketKpis } from './ticket-kpis.js';
+import { TICKET_KPI_COLUMNS, toTicketKpis } from './ticket-kpis.js';
 
-export const DRILL_METRICS = ['firstResponse', 'resolution', 'fcr', 'csat', 'reopens'] as const;
-export type DrillMetric = (typeof DRILL_METRICS)[number];
+export { DRILL_METRICS, type DrillMetric };
 
 export interface DrillCursor {
   /** the placing instant, to the microsecond, as ISO-8601 UTC */
@@ -35,7 +35,7 @@ export interface DrillCursor {
 }
 
 export interface DrillPage {
-  tickets: Array<TicketKpis & { at: string }>;
+  tickets: DrillDownTicket[];
   next: DrillCursor | null;
 }
 

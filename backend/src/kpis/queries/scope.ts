@@ -9,8 +9,9 @@
  * unbucketed rows have bucket `*`.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Bucket } from '../../../../contract/kpis.js';
 
-export type Bucket = 'day' | 'week';
+export type { Bucket };
 
 export interface Scope {
   accountId: number;

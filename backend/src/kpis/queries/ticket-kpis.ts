@@ -3,30 +3,10 @@
  * `TICKET_KPI_COLUMNS` and `toTicketKpis` are shared by the drill-down and the
  * per-ticket CSV export so the three always agree.
  */
+import type { TicketKpis } from '../../../../contract/tickets.js';
 import type { Db } from '../../db/database.js';
 
-/** The contract's TicketKpis, plus `createdAt` and the two resolution business durations. */
-export interface TicketKpis {
-  ticketId: number;
-  status: string;
-  assigneeId: number | null;
-  createdAt: string;
-  firstResponseMinutes: number | null;
-  firstResponseBusinessMinutes: number | null;
-  firstResponder: number | null;
-  firstResolutionMinutes: number | null;
-  firstResolutionBusinessMinutes: number | null;
-  fullResolutionMinutes: number | null;
-  fullResolutionBusinessMinutes: number | null;
-  publicReplies: number;
-  reopens: number;
-  oneTouch: boolean;
-  csat: string | null;
-  /** kpis.md "Channels": `via.channel` at creation, `other` when absent */
-  channel: string;
-  /** kpis.md "Handle time": the field's value at the latest solve, in minutes */
-  handleTimeMinutes: number | null;
-}
+export type { TicketKpis };
 
 export const TICKET_KPI_COLUMNS = [
   'f.ticket_id',

@@ -1,0 +1,80 @@
+/**
+ * Refreshing the facts of given tickets: in batches, one transaction each, every batch
+ * loaded (load.ts), computed (rules.ts), checked against the helpdesk's metrics
+ * (metric-check.ts) and written (write.ts). The dirty-queue drain (drain.ts) refreshes
+ * its batches the same way.
+ */
+import type { Db } from '../../db/database.js';
+import type { Trx } from '../../db/executor.js';
+import type { Logger } from '../../shared/logger.js';
+import { clearDirtyMarks } from '../dirty-tickets.js';
+import { ensureRollups } from '../rollups.js';
+import type { KpiSettings } from '../settings.js';
+import { loadAccountContext, loadFactBatch, type AccountContext } from './load.js';
+import { compareWithMetricSet, type FactMismatch } from './metric-check.js';
+import { computeTicketFacts } from './rules.js';
+import type { TicketFactEventRow, TicketFactsRow } from './types.js';
+import { writeFactBatch } from './write.js';
+
+export interface RefreshOptions {
+  settings: KpiSettings;
+  logger: Logger;
+  /** tickets per batch (one transaction each); default 500 */
+  batchSize?: number;
+  /** after each batch: tickets refreshed so far, of about `total` (the marks found at the start) */
+  onProgress?: (refreshed: number, total: number) => void;
+}
+
+export interface RefreshResult {
+  /** tickets whose facts were recomputed (or removed, for deleted tickets) */
+  refreshed: number;
+  mismatches: FactMismatch[];
+}
+
+export const DEFAULT_BATCH = 500;
+
+/** Loads, computes and writes the facts of one batch of tickets inside `trx`. */
+export async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<RefreshResult> {
+  if (ids.length === 0) return { refreshed: 0, mismatches: [] };
+  const { inputs, metricsBy } = await loadFactBatch(trx, accountId, ids, ctx, settings);
+  const factRows: TicketFactsRow[] = [];
+  const eventRows: TicketFactEventRow[] = [];
+  const mismatches: FactMismatch[] = [];
+  for (const input of inputs) {
+    const { facts, events } = computeTicketFacts(input);
+    factRows.push(facts);
+    eventRows.push(...events);
+    mismatches.push(...compareWithMetricSet(facts, metricsBy.get(input.ticket.id)));
+  }
+  await writeFactBatch(trx, accountId, ids, factRows, eventRows);
+  return { refreshed: ids.length, mismatches };
+}
+
+export function uniqueIds(ids: Iterable<number>): number[] {
+  return [...new Set([...ids].map(Number).filter((n) => Number.isSafeInteger(n)))].sort((a, b) => a - b);
+}
+
+/**
+ * Recomputes the facts of the given tickets, in batches (one transaction each, which
+ * also clears their dirty marks: the data is read inside the same transaction).
+ * Deleted or unknown tickets lose their facts.
+ */
+export async function refreshTicketFacts(db: Db, accountId: number, ticketIds: Iterable<number>, options: RefreshOptions): Promise<RefreshResult> {
+  const ids = uniqueIds(ticketIds);
+  const batch = options.batchSize ?? DEFAULT_BATCH;
+  const result: RefreshResult = { refreshed: 0, mismatches: [] };
+  if (ids.length === 0) return result;
+  const ctx = await loadAccountContext(db, accountId);
+  for (let i = 0; i < ids.length; i += batch) {
+    const chunk = ids.slice(i, i + batch);
+    const r = await db.transaction().execute(async (trx) => {
+      await clearDirtyMarks(trx, accountId, chunk);
+      return refreshBatch(trx, accountId, chunk, ctx, options.settings);
+    });
+    result.refreshed += r.refreshed;
+    result.mismatches.push(...r.mismatches);
+  }
+  await ensureRollups(db, accountId);
+  options.logger.debug({ accountId, refreshed: result.refreshed, mismatches: result.mismatches.length }, 'ticket facts refreshed');
+  return result;
+}
