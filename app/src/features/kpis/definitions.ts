@@ -4,6 +4,7 @@
  * and its target attainment out of a `Kpis` object.
  */
 import type { DrillMetric, Kpis, TargetFields } from '../../../../contract/index.js';
+import { DURATION_KPI_KEYS } from '../../../../contract/duration-kpis.js';
 
 export type KpiKey =
   | 'ticketsSolved'
@@ -32,14 +33,7 @@ export interface KpiDef {
   lowerIsBetter: boolean;
 }
 
-const DURATION_KEYS = [
-  'firstResponseMinutes',
-  'firstResponseBusinessMinutes',
-  'firstResolutionMinutes',
-  'fullResolutionMinutes',
-  'fullResolutionBusinessMinutes',
-  'handleTimeMinutes',
-] as const;
+const DURATION_KEYS = DURATION_KPI_KEYS;
 type DurationKey = (typeof DURATION_KEYS)[number];
 
 export const KPI_DEFS: readonly KpiDef[] = [

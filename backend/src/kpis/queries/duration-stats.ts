@@ -7,23 +7,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, keyOf, numOrNull, toMap, type Placement, type Scope } from './scope.js';
+import { DURATION_KPI_KEYS, type DurationKpiKey } from '../../../../contract/duration-kpis.js';
 
-export type DurationKpi =
-  | 'firstResponseMinutes'
-  | 'firstResponseBusinessMinutes'
-  | 'firstResolutionMinutes'
-  | 'fullResolutionMinutes'
-  | 'fullResolutionBusinessMinutes'
-  | 'handleTimeMinutes';
-
-export const DURATION_KPIS: readonly DurationKpi[] = [
-  'firstResponseMinutes',
-  'firstResponseBusinessMinutes',
-  'firstResolutionMinutes',
-  'fullResolutionMinutes',
-  'fullResolutionBusinessMinutes',
-  'handleTimeMinutes',
-];
+/** The duration KPIs, as the contract lists them (contract/duration-kpis.ts). */
+export type DurationKpi = DurationKpiKey;
+export const DURATION_KPIS: readonly DurationKpi[] = DURATION_KPI_KEYS;
 
 const firstResponse = { account: 'f.account_id', at: 'f.first_response_at', agent: 'f.first_responder_id', group: 'f.first_response_group_id', channel: 'f.channel' };
 const firstSolve = { account: 'f.account_id', at: 'f.first_solved_at', agent: 'f.first_solve_assignee_id', group: 'f.first_solve_group_id', channel: 'f.channel' };
