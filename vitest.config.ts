@@ -7,11 +7,17 @@ import { defineConfig } from 'vitest/config';
  * second pass; the rest of the suite runs on both databases.
  */
 const postgresSuite = 'test/**/*.pg.test.ts';
+/**
+ * `*.scale.test.ts`: scale tests of several minutes each (300 accounts on two backend
+ * processes), kept out of `npm test` so a pass stays under five minutes; `npm run
+ * test:scale` runs them (PostgreSQL: DATABASE_URL), and so does `.ci/run`.
+ */
+const scaleSuite = 'test/**/*.scale.test.ts';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}', 'backend/src/**/*.test.ts', 'app/src/**/*.test.{ts,tsx}'],
-    exclude: ['**/node_modules/**', ...(process.env.DATABASE_URL ? [] : [postgresSuite])],
+    exclude: ['**/node_modules/**', ...(process.env.DATABASE_URL ? [] : [postgresSuite]), ...(process.env.PULSE_SCALE_TESTS ? [] : [scaleSuite])],
     environment: 'node',
     // Builds dist/app when stale and finds a Chromium: `npm test` needs nothing but `npm ci`.
     globalSetup: ['test/support/global-setup.ts'],

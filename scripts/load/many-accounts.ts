@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/load/many-accounts.ts [--accounts 300] [--period 120] [--tickets 4] [--no-kill]`
  * (DATABASE_URL required): issue 14's acceptance 1, also run by
- * test/jobs/many-accounts.pg.test.ts.
+ * test/jobs/many-accounts.scale.test.ts (`npm run test:scale`).
  *
  * A throwaway schema on DATABASE_URL's server gets `accounts` registered accounts (the
  * configured one and tenants with stored, encrypted credentials), all on one emulated

@@ -1,5 +1,6 @@
 /**
- * Issue 14, acceptance 1 (PostgreSQL only: two backend processes on one server), through
+ * Issue 14, acceptance 1 (PostgreSQL only: two backend processes on one server; a scale
+ * test, run by `npm run test:scale` with DATABASE_URL set and by .ci/run), through
  * scripts/load/many-accounts.ts: 300 registered accounts on an emulated helpdesk, two
  * backends (`node --import tsx backend/src/main.ts`) with a pool of 10 connections and
  * SYNC_CONCURRENCY 4 each, on a 120 s schedule:
