@@ -20,7 +20,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -30,6 +29,7 @@ import { ensureAccount, storeCredentialsCiphertext } from '../../backend/src/acc
 import { createDatabase, type Db } from '../../backend/src/db/database.js';
 import { migrateToLatest } from '../../backend/src/db/migrate.js';
 import { generateDataset, startEmulator } from '../../backend/src/emulator/index.js';
+import { freePort } from '../free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EMAIL = 'load@pulse-demo.example';
@@ -78,16 +78,6 @@ export interface ManyAccountsFigures {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
 
 async function admin(url: string, statement: string) {
   const c = new pg.Client({ connectionString: url });

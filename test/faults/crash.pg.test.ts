@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -26,6 +25,7 @@ import { CES_FIELD_ID, NPS_FIELD_ID, type Emulator } from '../../backend/src/emu
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { backfillStart, countRows, createPostgresSchema, EMAIL, seeded, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
 import { dump, faultHarness, sleep } from './support.js';
+import { freePort } from '../../scripts/free-port.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,16 +78,6 @@ async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | und
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
 
 function killAll() {
   for (const pid of running) {
