@@ -16,8 +16,9 @@ import {
   NPS_FIELD_ID as DEMO_NPS_FIELD_ID,
 } from './shared/demo-fields.js';
 
-/** kpis.md "Small samples": below this many answers a figure is a low sample. */
-export const DEFAULT_MIN_SAMPLE = 10;
+/** kpis.md "Small samples": below this many answers a figure is a low sample (the contract's default). */
+export { DEFAULT_MIN_SAMPLE } from '../../contract/small-samples.js';
+import { DEFAULT_MIN_SAMPLE } from '../../contract/small-samples.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -22,7 +22,8 @@ export interface BenchDatabase {
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-function withDatabase(url: string, name: string): string {
+/** `url` pointing at database `name` on the same server. */
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();

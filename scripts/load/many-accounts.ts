@@ -23,13 +23,14 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createCredentialCipher } from '../../backend/src/accounts/credentials.js';
 import { ensureAccount, storeCredentialsCiphertext } from '../../backend/src/accounts/repository.js';
 import { createDatabase, type Db } from '../../backend/src/db/database.js';
 import { migrateToLatest } from '../../backend/src/db/migrate.js';
 import { generateDataset, startEmulator } from '../../backend/src/emulator/index.js';
 import { freePort } from '../free-port.js';
+import { waitFor } from '../wait-for.js';
+import { admin } from '../bench/db.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EMAIL = 'load@pulse-demo.example';
@@ -79,15 +80,6 @@ export interface ManyAccountsFigures {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
-async function admin(url: string, statement: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
 
 interface Backend {
   child: ChildProcess;
@@ -106,15 +98,6 @@ function startBackend(env: Record<string, string>): Backend {
   return { child, output: () => output, exited };
 }
 
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** The schedule's ticks: every `period` seconds of the epoch (the backends' cron steps, which divide a minute or an hour). */
 const nextTick = (after: number, period: number) => new Date(Math.ceil((after + 1) / (period * 1000)) * period * 1000);

@@ -5,7 +5,7 @@
  * zcli itself always uploads to an account to validate.
  * Input: the package's files by path ("manifest.json", "assets/logo.png", …).
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { readPngHeader } from './png.js';
@@ -260,14 +260,6 @@ export function readZipSymlinks(zipPath: string): string[] {
 }
 const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 
-/** Files under `dir` that are symbolic links (Zendesk refuses packages with any). */
-export function readDirSymlinks(dir: string, sub = ''): string[] {
-  return readdirSync(path.join(dir, sub)).flatMap((name) => {
-    const rel = sub ? `${sub}/${name}` : name;
-    const stat = lstatSync(path.join(dir, rel));
-    return stat.isSymbolicLink() ? [rel] : stat.isDirectory() ? readDirSymlinks(dir, rel) : [];
-  });
-}
 
 export function readDirFiles(dir: string): PackageFiles {
   const files: PackageFiles = new Map();

@@ -26,6 +26,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { backfillStart, countRows, createPostgresSchema, EMAIL, seeded, smallDataset, startTestEmulator, TOKEN } from '../sync/harness.js';
 import { dump, faultHarness, sleep } from './support.js';
 import { freePort } from '../../scripts/free-port.js';
+import { waitFor as waitForEvery } from '../../scripts/wait-for.js';
+
+/** Polls every 100 ms (scripts/wait-for.ts). */
+const waitFor = <T,>(what: string, ms: number, probe: () => Promise<T | undefined>) => waitForEvery(what, ms, probe, 100);
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,15 +72,6 @@ async function waitForListening(proc: ReturnType<typeof start>, what: string, ms
 /** tsx runs the script in a child of its own: the whole group gets the signal. */
 const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => process.kill(-child.pid!, signal);
 
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 
 function killAll() {

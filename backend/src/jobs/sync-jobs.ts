@@ -108,8 +108,9 @@ function stableId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The states a job ends in. */
+export const FINAL = new Set(['completed', 'failed', 'cancelled']);
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSyncJobs(deps: {
   db: Db;

@@ -72,6 +72,8 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   const split = splitWindow(scope.from, scope.to);
   const durationsP = durationMaps(db, scope, settings.targets);
   const rejectedP = handleTimeRejected(db, scope);
+  // Which CSAT the account runs: asked beside the other queries, not after them.
+  const modeP = csatMode(db, scope.accountId, settings.csatSource);
   let additive: Additive;
   if (source === 'auto' && split.days && (await rollupsReady(db, scope.accountId))) {
     const days = split.days;
@@ -87,7 +89,7 @@ async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, sou
   const rejected = await rejectedP;
   const { solved, nps, ces, events } = additive;
   // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts).
-  const mode = await csatMode(db, scope.accountId, settings.csatSource);
+  const mode = await modeP;
   const csat: Map<string, CsatRow | SurveyCsatRow> = mode.source === 'survey' ? await surveyCsatCounts(db, scope) : additive.csat;
   const maps = [...Object.values(durations), solved, csat, nps, ces, events];
   const seen = new Set<string>();

@@ -10,24 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import type { DemoDirectory, Session } from '../../../contract/index.js';
+import { admin, withDatabase } from '../../../scripts/bench/db.js';
 import { freePort } from '../../../scripts/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const START_TIMEOUT_MS = 120_000;
 
-export interface DemoDirectory {
-  agents: { id: number; name: string; role: string }[];
-  tickets: { id: number; subject: string; status: string; assigneeId: number | null }[];
-}
-export interface Session {
-  sessionToken: string;
-  expiresAt: string;
-  user: { id: number; role: string };
-  account: string;
-}
-
+export type { DemoDirectory, Session };
 
 export class DemoServer {
   base = '';
@@ -144,28 +135,14 @@ export class DemoServer {
 
   private async createPgDatabase(url: string): Promise<string> {
     const name = `pulse_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`create database ${name}`);
-    } finally {
-      await client.end();
-    }
+    await admin(url, `create database ${name}`);
     this.pgDatabase = { adminUrl: url, name };
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    return target.toString();
+    return withDatabase(url, name);
   }
 
   private async dropPgDatabase(): Promise<void> {
     if (!this.pgDatabase) return;
-    const client = new pg.Client({ connectionString: this.pgDatabase.adminUrl });
-    await client.connect();
-    try {
-      await client.query(`drop database if exists ${this.pgDatabase.name} with (force)`);
-    } finally {
-      await client.end();
-    }
+    await admin(this.pgDatabase.adminUrl, `drop database if exists ${this.pgDatabase.name} with (force)`);
     this.pgDatabase = undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { KpiFilter } from '../../api/PulseApi';
 import type { I18n } from '../../i18n';
 import { useResource } from '../data/useResource';
 import { usePulse } from '../session/PulseContext';
+import { DEFAULT_MIN_SAMPLE } from '../../../../contract/small-samples.js';
 
 /**
  * null instead of an error when the route says this user may not see it (403) or the
@@ -42,8 +43,8 @@ export function channelLabel(i18n: I18n, channel: string): string {
   return label === `channel.${channel}` ? channel : label;
 }
 
-/** kpis.md default `minSample`: the app's yardstick for "small daily samples". */
-export const DEFAULT_MIN_SAMPLE = 10;
+/** kpis.md default `minSample` (the contract's): the app's yardstick for "small daily samples". */
+export { DEFAULT_MIN_SAMPLE };
 
 /**
  * Honest trends: daily buckets only when a day holds a real sample. When the agent solves

@@ -10,12 +10,9 @@
 import { Router } from 'express';
 import type { SyncStarted } from '../../../../contract/system.js';
 import type { Db } from '../../db/database.js';
-import type { SyncJobs } from '../../jobs/sync-jobs.js';
+import { FINAL, sleep, type SyncJobs } from '../../jobs/sync-jobs.js';
 import { syncStatus } from '../../sync/runs.js';
 import { requireAdmin, sessionOf } from '../auth/middleware.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export function syncRoutes(deps: { db: Db; jobs: Pick<SyncJobs, 'enqueueAccountSync' | 'accountSyncState'>; startWaitMs?: number }): Router {
   const router = Router();
