@@ -26,6 +26,12 @@ export const statSchema = z.strictObject({
   /** Duration targets only: the share of tickets whose own duration meets the target. */
   attainment: num.optional(),
   ...lowSample,
+  /**
+   * Issue 15: true when median, p90 and attainment come from quantile sketches (windows
+   * longer than 93 days; within 1% relative error), false when they are exact. count
+   * and mean are always exact.
+   */
+  approx: z.boolean(),
 });
 export type Stat = z.infer<typeof statSchema>;
 

@@ -12,7 +12,7 @@ import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { HEALTHY, LAZY_WAIT, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
 
-const handle = (median: number, count: number, extra: object = {}) => ({ count, mean: median, median, p90: median * 2, rejected: 0, lowSample: count < 10, ...extra });
+const handle = (median: number, count: number, extra: object = {}) => ({ count, mean: median, median, p90: median * 2, rejected: 0, lowSample: count < 10, approx: false, ...extra });
 /** A period that got better on durations and worse on FCR than the one before it. */
 const previous = kpis({
   firstResponseMinutes: { count: 12, mean: 70, median: 70, p90: 120, target: 60, met: false, lowSample: false },

@@ -21,17 +21,19 @@ const stat = (median: number | null, count = median === null ? 0 : 10, extra: ob
  * (`lowSample`, CSAT's source fields, `rejected`) may be left out; `complete` fills them
  * as a legacy-ratings account with enough answers would have them.
  */
-type Loose<T> = Omit<T, 'lowSample' | 'source' | 'scale' | 'meanRating' | 'rejected'> & Partial<T>;
+type Loose<T> = Omit<T, 'lowSample' | 'source' | 'scale' | 'meanRating' | 'rejected' | 'approx'> & Partial<T>;
 export type KpiOverrides = { [K in keyof Kpis]?: K extends 'previous' ? Kpis[K] : Kpis[K] extends number ? Kpis[K] : Loose<NonNullable<Kpis[K]>> };
 
 const CSAT_SOURCE_FIELDS = { source: 'ratings', scale: null, meanRating: null, rejected: 0 } as const;
 const WITH_REJECTED = new Set(['nps', 'ces', 'handleTimeMinutes']);
+/** The duration figures (Stat): exact unless an override says `approx: true`. */
+const STATS = new Set(['firstResponseMinutes', 'firstResponseBusinessMinutes', 'firstResolutionMinutes', 'fullResolutionMinutes', 'fullResolutionBusinessMinutes', 'handleTimeMinutes']);
 
 function complete(overrides: KpiOverrides): Partial<Kpis> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(overrides)) {
     if (key === 'previous' || typeof value !== 'object' || value === null) out[key] = value;
-    else out[key] = { lowSample: false, ...(key === 'csat' ? CSAT_SOURCE_FIELDS : {}), ...(WITH_REJECTED.has(key) ? { rejected: 0 } : {}), ...value };
+    else out[key] = { lowSample: false, ...(key === 'csat' ? CSAT_SOURCE_FIELDS : {}), ...(WITH_REJECTED.has(key) ? { rejected: 0 } : {}), ...(STATS.has(key) ? { approx: false } : {}), ...value };
   }
   return out as Partial<Kpis>;
 }

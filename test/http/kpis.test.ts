@@ -68,7 +68,7 @@ describe('KPI routes', () => {
         ].sort(),
       );
       expect(body.team.ticketsSolved).toBe(5);
-      expect(body.team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true });
+      expect(body.team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true, approx: false });
       expect(body.team.csat).toMatchObject({ good: 3, bad: 1, offered: 5, score: 0.75, responseRate: 0.8, target: 0.8, met: false });
       expect(body.team.fcr).toEqual({ eligible: 4, oneTouch: 2, zeroTouch: 1, rate: 0.5, lowSample: true });
       expect(body.team.nps).toMatchObject({ responses: 5, promoters: 2, passives: 1, detractors: 2, score: 0 });

@@ -65,15 +65,15 @@ describe('KPI aggregates over a window', () => {
     it('computes duration statistics with percentile_cont interpolation', async () => {
       const team = await teamKpis(t.db, q(), NO_TARGETS);
       // [5, 10, 20, 30, 40]: p90 at rank 3.6 → 30 + 0.6 × 10
-      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, lowSample: true });
+      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, lowSample: true, approx: false });
       // [5, 15, 20, 40]: median at rank 1.5 → 17.5; p90 at rank 2.7 → 20 + 0.7 × 20
-      expect(team.firstResponseBusinessMinutes).toEqual({ count: 4, mean: 20, median: 17.5, p90: 34, lowSample: true });
+      expect(team.firstResponseBusinessMinutes).toEqual({ count: 4, mean: 20, median: 17.5, p90: 34, lowSample: true, approx: false });
       // [100, 120, 200, 300, 400]
-      expect(team.firstResolutionMinutes).toEqual({ count: 5, mean: 224, median: 200, p90: 360, lowSample: true });
+      expect(team.firstResolutionMinutes).toEqual({ count: 5, mean: 224, median: 200, p90: 360, lowSample: true, approx: false });
       // [100, 120, 200, 300, 1000]: p90 = 300 + 0.6 × 700
-      expect(team.fullResolutionMinutes).toEqual({ count: 5, mean: 344, median: 200, p90: 720, lowSample: true });
+      expect(team.fullResolutionMinutes).toEqual({ count: 5, mean: 344, median: 200, p90: 720, lowSample: true, approx: false });
       // [60, 100, 150, 500] (ticket 5 has no business value)
-      expect(team.fullResolutionBusinessMinutes).toEqual({ count: 4, mean: 202.5, median: 125, p90: 395, lowSample: true });
+      expect(team.fullResolutionBusinessMinutes).toEqual({ count: 4, mean: 202.5, median: 125, p90: 395, lowSample: true, approx: false });
     });
 
     it('counts solved tickets and FCR by the latest solve', async () => {
@@ -134,7 +134,7 @@ describe('KPI aggregates over a window', () => {
 
     it('gives nulls, not zeros, for an empty window', async () => {
       const empty = await teamKpis(t.db, { accountId, from: new Date('2026-01-10T00:00:00Z'), to: new Date('2026-01-11T00:00:00Z') }, NO_TARGETS);
-      const nullStat = { count: 0, mean: null, median: null, p90: null, lowSample: true };
+      const nullStat = { count: 0, mean: null, median: null, p90: null, lowSample: true, approx: false };
       expect(empty).toEqual({
         ticketsSolved: 0,
         firstResponseMinutes: nullStat,
@@ -154,7 +154,7 @@ describe('KPI aggregates over a window', () => {
 
     it('narrows to a group by the group at the same event', async () => {
       const g10 = await teamKpis(t.db, { ...q(), groupId: 10 }, NO_TARGETS);
-      expect(g10.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true });
+      expect(g10.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true, approx: false });
       expect(g10.ticketsSolved).toBe(3); // tickets 1, 2, 4 (latest solve in group 10)
       expect(g10.firstResolutionMinutes.count).toBe(2); // tickets 1, 2 (first solves of 3, 4, 5 were in group 20)
       expect(g10.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3, lowSample: true });
@@ -164,7 +164,7 @@ describe('KPI aggregates over a window', () => {
       expect(g10.nps).toMatchObject({ responses: 2, promoters: 1, passives: 1, detractors: 0, score: 50, rejected: 1 });
 
       const g20 = await teamKpis(t.db, { ...q(), groupId: 20 }, NO_TARGETS);
-      expect(g20.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true });
+      expect(g20.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true, approx: false });
       expect(g20.ticketsSolved).toBe(2);
       expect(g20.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1, lowSample: true });
       expect(g20.reopens).toBe(1);
@@ -173,7 +173,7 @@ describe('KPI aggregates over a window', () => {
 
     it("never reads another account's rows", async () => {
       const other = await teamKpis(t.db, { accountId: otherAccountId, from: FROM, to: TO }, NO_TARGETS);
-      expect(other.firstResponseMinutes).toEqual({ count: 1, mean: 1, median: 1, p90: 1, lowSample: true });
+      expect(other.firstResponseMinutes).toEqual({ count: 1, mean: 1, median: 1, p90: 1, lowSample: true, approx: false });
       expect(other.csat).toMatchObject({ good: 0, bad: 1, offered: 1 });
       expect(other.publicReplies).toBe(1);
     });
@@ -183,11 +183,11 @@ describe('KPI aggregates over a window', () => {
     it('attributes each KPI per the attribution table', async () => {
       const ana = (await agentKpis(t.db, q(), ANA, NO_TARGETS))!;
       expect(ana).toMatchObject({ agentId: ANA, name: 'Ana Agent', groupIds: [10] });
-      expect(ana.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true });
-      expect(ana.firstResponseBusinessMinutes).toEqual({ count: 3, mean: 13.33, median: 15, p90: 19, lowSample: true });
-      expect(ana.firstResolutionMinutes).toEqual({ count: 2, mean: 160, median: 160, p90: 192, lowSample: true });
-      expect(ana.fullResolutionMinutes).toEqual({ count: 3, mean: 440, median: 200, p90: 840, lowSample: true });
-      expect(ana.fullResolutionBusinessMinutes).toEqual({ count: 3, mean: 220, median: 100, p90: 420, lowSample: true });
+      expect(ana.firstResponseMinutes).toEqual({ count: 3, mean: 20, median: 20, p90: 28, lowSample: true, approx: false });
+      expect(ana.firstResponseBusinessMinutes).toEqual({ count: 3, mean: 13.33, median: 15, p90: 19, lowSample: true, approx: false });
+      expect(ana.firstResolutionMinutes).toEqual({ count: 2, mean: 160, median: 160, p90: 192, lowSample: true, approx: false });
+      expect(ana.fullResolutionMinutes).toEqual({ count: 3, mean: 440, median: 200, p90: 840, lowSample: true, approx: false });
+      expect(ana.fullResolutionBusinessMinutes).toEqual({ count: 3, mean: 220, median: 100, p90: 420, lowSample: true, approx: false });
       expect(ana.ticketsSolved).toBe(3);
       expect(ana.fcr).toEqual({ eligible: 3, oneTouch: 1, zeroTouch: 0, rate: 1 / 3, lowSample: true });
       expect(ana.csat.good).toBe(2);
@@ -205,11 +205,11 @@ describe('KPI aggregates over a window', () => {
       expect(ana.publicReplies).toBe(5);
 
       const ben = (await agentKpis(t.db, q(), BEN, NO_TARGETS))!;
-      expect(ben.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true });
-      expect(ben.firstResponseBusinessMinutes).toEqual({ count: 1, mean: 40, median: 40, p90: 40, lowSample: true });
+      expect(ben.firstResponseMinutes).toEqual({ count: 2, mean: 22.5, median: 22.5, p90: 36.5, lowSample: true, approx: false });
+      expect(ben.firstResponseBusinessMinutes).toEqual({ count: 1, mean: 40, median: 40, p90: 40, lowSample: true, approx: false });
       // [100, 300, 400]: mean 266.666… rounded to two decimals
-      expect(ben.firstResolutionMinutes).toEqual({ count: 3, mean: 266.67, median: 300, p90: 380, lowSample: true });
-      expect(ben.fullResolutionMinutes).toEqual({ count: 2, mean: 200, median: 200, p90: 280, lowSample: true });
+      expect(ben.firstResolutionMinutes).toEqual({ count: 3, mean: 266.67, median: 300, p90: 380, lowSample: true, approx: false });
+      expect(ben.fullResolutionMinutes).toEqual({ count: 2, mean: 200, median: 200, p90: 280, lowSample: true, approx: false });
       expect(ben.ticketsSolved).toBe(2);
       expect(ben.fcr).toEqual({ eligible: 1, oneTouch: 1, zeroTouch: 1, rate: 1, lowSample: true });
       expect(ben.csat).toMatchObject({ good: 1, bad: 0, offered: 1, score: 1, high: 1, responseRate: 1 });
@@ -244,7 +244,7 @@ describe('KPI aggregates over a window', () => {
       ]);
       const cy = agents[2]!;
       expect(cy.ticketsSolved).toBe(0);
-      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, lowSample: true });
+      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, lowSample: true, approx: false });
       expect(cy.csat.score).toBeNull();
     });
 
@@ -277,7 +277,7 @@ describe('KPI aggregates over a window', () => {
     it('marks figures met or not and gives duration attainment', async () => {
       const team = await teamKpis(t.db, q(), TARGETS);
       // median 20 ≤ 20; 5, 10, 20 of [5, 10, 20, 30, 40] within
-      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true });
+      expect(team.firstResponseMinutes).toEqual({ count: 5, mean: 21, median: 20, p90: 36, target: 20, met: true, attainment: 0.6, lowSample: true, approx: false });
       // median 200 > 150; 100, 120 of 5 within
       expect(team.fullResolutionMinutes).toMatchObject({ target: 150, met: false, attainment: 0.4 });
       expect(team.firstResponseBusinessMinutes).not.toHaveProperty('target');
@@ -297,7 +297,7 @@ describe('KPI aggregates over a window', () => {
 
     it('leaves met and attainment null when there is nothing to measure', async () => {
       const cy = (await agentKpis(t.db, q(), CY, TARGETS))!;
-      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, target: 20, met: null, attainment: null, lowSample: true });
+      expect(cy.firstResponseMinutes).toEqual({ count: 0, mean: null, median: null, p90: null, target: 20, met: null, attainment: null, lowSample: true, approx: false });
       expect(cy.csat).toMatchObject({ target: 0.8, met: null });
       expect(cy.fcr).toMatchObject({ target: 0.5, met: null });
     });
@@ -310,7 +310,7 @@ describe('KPI aggregates over a window', () => {
       const total = counts(ana!);
       const summed = Object.fromEntries(Object.keys(total).map((k) => [k, trend!.buckets.reduce((s, b) => s + counts(b.kpis)[k]!, 0)]));
       expect(summed).toEqual(total);
-      expect(trend!.buckets[1]!.kpis.firstResponseMinutes).toEqual({ count: 1, mean: 20, median: 20, p90: 20, lowSample: true });
+      expect(trend!.buckets[1]!.kpis.firstResponseMinutes).toEqual({ count: 1, mean: 20, median: 20, p90: 20, lowSample: true, approx: false });
       expect(trend!.buckets[3]!.kpis.firstResponseMinutes.median).toBeNull();
     });
 

@@ -43,6 +43,7 @@ function stat(row: DurationStatRow | undefined, target: number | undefined, minS
     median: empty ? null : minutes(r.median),
     p90: empty ? null : minutes(r.p90),
     lowSample: r.count < minSample,
+    approx: r.approx ?? false,
   };
   if (target == null) return base;
   return { ...withTarget(base, target, empty ? null : r.median, 'atMost'), attainment: empty ? null : ratio(r.withinTarget ?? 0, r.count) };

@@ -35,6 +35,8 @@ export interface DurationStatRow {
   p90: number | null;
   /** tickets whose own duration is <= the target (null without a target) */
   withinTarget: number | null;
+  /** median, p90 and withinTarget estimated from quantile sketches (long windows) */
+  approx?: boolean;
 }
 
 export async function durationStats(db: Db, scope: Scope, kpi: DurationKpi, target?: number | null): Promise<Map<string, DurationStatRow>> {
