@@ -24,7 +24,11 @@ import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { seedFacts } from '../../scripts/bench/seed-facts.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { expectAgentsClose, expectKpisClose } from '../support/approx-kpis.js';
+import { isLongWindow } from '../../backend/src/kpis/long-window.js';
+import { sketchSnapshot } from '../../backend/src/kpis/sketches/read.js';
 import { insertUsers } from '../support/server.js';
+import type { AgentKpis, Kpis } from '../../contract/index.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const at = (s: string) => new Date(s);
@@ -76,16 +80,21 @@ describe('daily rollups give the raw path\'s numbers', () => {
   });
 
   for (const [name, from, to] of WINDOWS) {
-    it(`team, per agent and per group: ${name}`, async () => {
+    // Windows over 93 days read durations' quantiles from sketches (issue 15): within the
+    // sketches' bound of the raw path, every other figure equal; shorter ones equal throughout.
+    const long = isLongWindow({ accountId: 0, from, to });
+    const same = (auto: Kpis | undefined, raw: Kpis | undefined, where: string) => (long ? expectKpisClose(auto!, raw!, where) : expect(auto).toEqual(raw));
+    const sameAgents = (auto: AgentKpis[], raw: AgentKpis[], where: string) => (long ? expectAgentsClose(auto, raw, where) : expect(auto).toEqual(raw));
+    it(`team, per agent and per group: ${name}${long ? ' (sketches)' : ''}`, async () => {
       for (const settings of [TARGETS, SCALE5]) {
-        expect(await teamKpis(t.db, q(from, to), settings)).toEqual(await teamKpis(t.db, q(from, to, { source: 'raw' }), settings));
-        expect(await agentsKpis(t.db, q(from, to), settings)).toEqual(await agentsKpis(t.db, q(from, to, { source: 'raw' }), settings));
+        same(await teamKpis(t.db, q(from, to), settings), await teamKpis(t.db, q(from, to, { source: 'raw' }), settings), 'team');
+        sameAgents(await agentsKpis(t.db, q(from, to), settings), await agentsKpis(t.db, q(from, to, { source: 'raw' }), settings), 'agents');
       }
       for (const groupId of [100, 102]) {
-        expect(await teamKpis(t.db, q(from, to, { groupId }), TARGETS)).toEqual(await teamKpis(t.db, q(from, to, { groupId, source: 'raw' }), TARGETS));
-        expect(await agentsKpis(t.db, q(from, to, { groupId }), TARGETS)).toEqual(await agentsKpis(t.db, q(from, to, { groupId, source: 'raw' }), TARGETS));
+        same(await teamKpis(t.db, q(from, to, { groupId }), TARGETS), await teamKpis(t.db, q(from, to, { groupId, source: 'raw' }), TARGETS), `group ${groupId}`);
+        sameAgents(await agentsKpis(t.db, q(from, to, { groupId }), TARGETS), await agentsKpis(t.db, q(from, to, { groupId, source: 'raw' }), TARGETS), `group ${groupId}`);
       }
-      expect(await agentKpis(t.db, q(from, to), 1003, SCALE5)).toEqual(await agentKpis(t.db, q(from, to, { source: 'raw' }), 1003, SCALE5));
+      same(await agentKpis(t.db, q(from, to), 1003, SCALE5), await agentKpis(t.db, q(from, to, { source: 'raw' }), 1003, SCALE5), 'agent 1003');
     });
   }
 
@@ -130,17 +139,21 @@ describe('daily rollups give the raw path\'s numbers', () => {
     await refreshTicketFacts(t.db, accountId, few, { settings: kpiSettings, logger: silentLogger });
     expect(await rollupsReady(t.db, accountId)).toBe(true);
     const incremental = await rollupSnapshot(t.db, accountId);
+    const sketches = await sketchSnapshot(t.db, accountId);
     await rebuildRollups(t.db, accountId);
     expect(incremental).toEqual(await rollupSnapshot(t.db, accountId));
+    expect(sketches).toEqual(await sketchSnapshot(t.db, accountId));
 
     const many = Array.from({ length: 150 }, (_, i) => 20 + i * 25); // ~300 days: rebuilt at the end of the run
     await refreshTicketFacts(t.db, accountId, many, { settings: kpiSettings, logger: silentLogger });
     expect(await rollupsReady(t.db, accountId)).toBe(true);
     const after = await rollupSnapshot(t.db, accountId);
+    const afterSketches = await sketchSnapshot(t.db, accountId);
     await rebuildRollups(t.db, accountId);
     expect(after).toEqual(await rollupSnapshot(t.db, accountId));
-    const [, from, to] = WINDOWS[5]!;
-    expect(await agentsKpis(t.db, q(from, to), TARGETS)).toEqual(await agentsKpis(t.db, q(from, to, { source: 'raw' }), TARGETS));
+    expect(afterSketches).toEqual(await sketchSnapshot(t.db, accountId));
+    const [, from, to] = WINDOWS[5]!; // a year: sketches, kept in step like the rollups
+    expectAgentsClose(await agentsKpis(t.db, q(from, to), TARGETS), await agentsKpis(t.db, q(from, to, { source: 'raw' }), TARGETS));
   });
 
   it('a bulk refresh (over 10% of the tickets dirty) rebuilds the rollups once and ends equal to a rebuild', async () => {
@@ -227,8 +240,10 @@ describe('rollup upkeep through the facts refresh', () => {
   async function expectEqualToRebuild() {
     expect(await rollupsReady(t.db, accountId)).toBe(true);
     const incremental = await rollupSnapshot(t.db, accountId);
+    const sketches = await sketchSnapshot(t.db, accountId);
     await rebuildRollups(t.db, accountId);
     expect(incremental).toEqual(await rollupSnapshot(t.db, accountId));
+    expect(sketches).toEqual(await sketchSnapshot(t.db, accountId));
     return incremental;
   }
 
@@ -288,7 +303,8 @@ describe('rollup upkeep through the facts refresh', () => {
     expect(await rollupsReady(t.db, accountId)).toBe(true);
     await refreshTicketFacts(t.db, accountId, wide, { settings: kpiSettings, logger: silentLogger, batchSize: 100 });
     await expectEqualToRebuild();
-    const q = { accountId, from: new Date('2024-12-15T07:00:00Z'), to: new Date('2025-04-01T00:00:00Z') };
-    expect(await agentsKpis(t.db, q, TARGETS)).toEqual(await agentsKpis(t.db, { ...q, source: 'raw' }, TARGETS));
+    const q = { accountId, from: new Date('2024-12-15T07:00:00Z'), to: new Date('2025-04-01T00:00:00Z') }; // 107 days: sketches
+    // Few tickets per agent here, some of them within 1% of a target: attainment compared loosely.
+    expectAgentsClose(await agentsKpis(t.db, q, TARGETS), await agentsKpis(t.db, { ...q, source: 'raw' }, TARGETS), '', 0.05);
   });
 });

@@ -44,6 +44,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import { RATING } from './queries/csat.js';
 import { count, keyOf, type Scope } from './queries/scope.js';
+import { rebuildSketches, recomputeSketchDays } from './sketches/build.js';
 
 
 export const COUNT_COLUMNS = [
@@ -73,8 +74,10 @@ export const COUNT_COLUMNS = [
   'first_resolution_count',
   'full_resolution_count',
   'full_resolution_business_count',
+  'handle_time_count',
+  'handle_time_rejected',
 ] as const;
-export const SUM_COLUMNS = ['first_response_sum', 'first_response_business_sum', 'first_resolution_sum', 'full_resolution_sum', 'full_resolution_business_sum'] as const;
+export const SUM_COLUMNS = ['first_response_sum', 'first_response_business_sum', 'first_resolution_sum', 'full_resolution_sum', 'full_resolution_business_sum', 'handle_time_sum'] as const;
 export type RollupColumn = (typeof COUNT_COLUMNS)[number] | (typeof SUM_COLUMNS)[number];
 const COLUMNS: readonly RollupColumn[] = [...COUNT_COLUMNS, ...SUM_COLUMNS];
 
@@ -109,6 +112,7 @@ function branches(): Branch[] {
   const fres = duration('f.first_resolution_minutes');
   const full = duration('f.full_resolution_minutes');
   const fullb = duration('f.full_resolution_business_minutes');
+  const handle = duration('f.handle_time_minutes');
   const facts = sql`ticket_facts as f`;
   const factChannel = sql.ref('f.channel');
   return [
@@ -131,6 +135,9 @@ function branches(): Branch[] {
         full_resolution_sum: full.sum,
         full_resolution_business_count: fullb.n,
         full_resolution_business_sum: fullb.sum,
+        handle_time_count: handle.n,
+        handle_time_sum: handle.sum,
+        handle_time_rejected: sql`count(*) filter (where f.handle_time_rejected)`,
       },
     },
     {
@@ -215,6 +222,7 @@ export async function rebuildRollups(db: Db, accountId: number): Promise<void> {
     await lockRollups(trx, accountId);
     await sql`delete from ticket_kpi_daily where account_id = ${accountId}`.execute(trx);
     await insertRollups(trx, accountId, null);
+    await rebuildSketches(trx, accountId);
     await sql`insert into kpi_rollup_state (account_id, computed_at) values (${accountId}, now())
       on conflict (account_id) do update set computed_at = excluded.computed_at`.execute(trx);
   });
@@ -253,6 +261,7 @@ export async function recomputeRollupDays(trx: Db, accountId: number, days: stri
   if (days.length === 0) return;
   await sql`delete from ticket_kpi_daily where account_id = ${accountId} and day = any(${days}::date[])`.execute(trx);
   await insertRollups(trx, accountId, days);
+  await recomputeSketchDays(trx, accountId, days);
 }
 
 /** The UTC days on which the current facts, events and ratings of these tickets place anything. */

@@ -20,6 +20,7 @@ import { findAgent, listAgents, byName } from './queries/agents.js';
 import { drillDown as drillDownQuery, type DrillCursor } from './queries/drill-down.js';
 import { DURATION_KPIS, DURATION_PLACEMENT_GROUPS, durationStatsByPlacement, type DurationKpi, type DurationStatRow } from './queries/duration-stats.js';
 import { handleTimeRejected } from './queries/handle-time.js';
+import { isLongWindow, longWindowDurations, longWindowRejected } from './long-window.js';
 import { keyOf, type Scope } from './queries/scope.js';
 import { ticketKpis as ticketKpisQuery } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
@@ -45,8 +46,9 @@ export interface KpiQuery {
  * Where the figures come from. `auto`: the additive figures of the whole UTC days inside
  * the window from the daily rollups (when the account's are complete) plus raw facts
  * for the partial days at the edges; `raw`: everything from facts (the reference the
- * rollup tests compare with). Percentiles, means and attainment of durations are always
- * exact, from facts.
+ * rollup tests compare with). Durations are exact, from facts, in windows up to 93 days
+ * and in trend buckets; longer `auto` windows read their median, p90 and attainment from
+ * quantile sketches (long-window.ts, `approx: true`), count and mean from rollups.
  */
 export type KpiSource = 'auto' | 'raw';
 
@@ -70,19 +72,27 @@ async function durationMaps(db: Db, scope: Scope, targets: KpiServiceSettings['t
 async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, source: KpiSource = 'auto') {
   const cesScale = settings.cesScale === 5 ? 5 : 7;
   const split = splitWindow(scope.from, scope.to);
-  const durationsP = durationMaps(db, scope, settings.targets);
-  const rejectedP = handleTimeRejected(db, scope);
+  const days = source === 'auto' && split.days && (await rollupsReady(db, scope.accountId)) ? split.days : null;
   // Which CSAT the account runs: asked beside the other queries, not after them.
   const modeP = csatMode(db, scope.accountId, settings.csatSource);
   let additive: Additive;
-  if (source === 'auto' && split.days && (await rollupsReady(db, scope.accountId))) {
-    const days = split.days;
-    const [rolled, ...edges] = await Promise.all([
-      rollupFigures(db, scope, days.from, days.to),
-      ...split.edges.map((e) => rawAdditive(db, { ...scope, from: e.from, to: e.to }, cesScale)),
-    ]);
+  let durationsP: Promise<Record<DurationKpi, Map<string, DurationStatRow>>>;
+  let rejectedP: Promise<Map<string, number>>;
+  if (days) {
+    const rolledP = rollupFigures(db, scope, days.from, days.to);
+    if (isLongWindow(scope)) {
+      // Long windows: durations from rollup sums and sketches (long-window.ts), approximate quantiles.
+      durationsP = rolledP.then((rolled) => longWindowDurations(db, scope, settings.targets ?? {}, days, split.edges, rolled));
+      rejectedP = rolledP.then((rolled) => longWindowRejected(db, scope, split.edges, rolled));
+    } else {
+      durationsP = durationMaps(db, scope, settings.targets);
+      rejectedP = handleTimeRejected(db, scope);
+    }
+    const [rolled, ...edges] = await Promise.all([rolledP, ...split.edges.map((e) => rawAdditive(db, { ...scope, from: e.from, to: e.to }, cesScale))]);
     additive = mergeAdditive([fromRollups(rolled as Map<string, RollupRow>, cesScale), ...(edges as Additive[])]);
   } else {
+    durationsP = durationMaps(db, scope, settings.targets);
+    rejectedP = handleTimeRejected(db, scope);
     additive = await rawAdditive(db, scope, cesScale);
   }
   const durations = await durationsP;

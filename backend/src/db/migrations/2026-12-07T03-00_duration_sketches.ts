@@ -1,0 +1,47 @@
+/**
+ * Issue 15: quantile sketches of the duration KPIs (kpis/sketches/), so windows longer
+ * than 93 days read a year's median and p90 from merged histograms instead of sorting a
+ * year of values; and the handle-time count, sum and rejected values in the daily
+ * rollups, so those windows read handle time's count, mean and `rejected` from rollups
+ * like the other durations.
+ *
+ * `duration_sketches` holds one row per period (kind 'd' UTC day, 'm' month, 'q' quarter,
+ * `period` its first day), agent (-1: the whole team, every agent and nobody), group and
+ * channel, as the rollups are keyed; `sketch` is every duration KPI's histogram of the
+ * values placed there (codec.ts). Stored uncompressed (EXTERNAL): the blobs are varints
+ * that compress little, and reads would pay for decompressing them.
+ *
+ * The rollups are marked incomplete, so the next facts refresh rebuilds them with the new
+ * columns and the sketches (reads use raw facts meanwhile).
+ */
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('duration_sketches')
+    .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('d', 'm', 'q')`))
+    .addColumn('period', 'date', (c) => c.notNull())
+    .addColumn('agent_id', 'bigint', (c) => c.notNull())
+    .addColumn('group_id', 'bigint', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('sketch', 'bytea', (c) => c.notNull())
+    .addPrimaryKeyConstraint('duration_sketches_pk', ['account_id', 'kind', 'period', 'agent_id', 'group_id', 'channel'])
+    .execute();
+  await sql`alter table duration_sketches alter column sketch set storage external`.execute(db);
+
+  await sql`delete from kpi_rollup_state`.execute(db);
+  await sql`delete from ticket_kpi_daily`.execute(db);
+  await db.schema
+    .alterTable('ticket_kpi_daily')
+    .addColumn('handle_time_count', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('handle_time_sum', 'numeric', (c) => c.notNull().defaultTo(0))
+    .addColumn('handle_time_rejected', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`delete from kpi_rollup_state`.execute(db);
+  await db.schema.alterTable('ticket_kpi_daily').dropColumn('handle_time_count').dropColumn('handle_time_sum').dropColumn('handle_time_rejected').execute();
+  await db.schema.dropTable('duration_sketches').ifExists().execute();
+}

@@ -1,0 +1,156 @@
+/**
+ * Writing `duration_sketches` (migration 2026-12-07T03-00): day rows from the facts, then
+ * month rows from their days and quarter rows from their months. Placements follow the
+ * attribution table exactly as the exact path reads them (queries/duration-stats.ts
+ * DURATION_COLUMNS): a value sits on the UTC day of the instant that places it, with the
+ * agent and group of that event and the ticket's channel; nobody / no group is 0, as in
+ * the daily rollups; agent -1 rows hold the whole team (every agent, and nobody).
+ *
+ * A month row is the merge of its day rows (PostgreSQL concatenates their blobs,
+ * codec.ts; decoded and re-encoded once here), a quarter row the merge of its months: the
+ * same histogram as one built from the period's values, bucket for bucket.
+ *
+ * Callers (../rollups.ts) hold the account's rollup lock and a transaction, so sketches
+ * change together with the facts and rollups they come from.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS } from '../queries/duration-stats.js';
+import { encodeSketches, decodeInto, type KeyCounts } from './codec.js';
+import { keyOf, LogHistogram } from './log-histogram.js';
+import { daysOf, parentsOf, type PeriodKind } from './periods.js';
+
+export const TEAM = -1;
+
+interface SketchRow {
+  kind: PeriodKind;
+  period: string;
+  agent_id: number;
+  group_id: number;
+  channel: string;
+  sketch: Buffer;
+}
+
+/** Day rows being built: `day|agent|group|channel` → one KeyCounts per KPI index. */
+type DayRows = Map<string, KeyCounts[]>;
+
+function add(rows: DayRows, key: string, kpi: number, bucket: number): void {
+  let row = rows.get(key);
+  if (!row) rows.set(key, (row = DURATION_KPIS.map(() => new Map())));
+  row[kpi]!.set(bucket, (row[kpi]!.get(bucket) ?? 0) + 1);
+}
+
+/** Where the values come from: a time range (a rebuild, month by month) or a list of UTC days. */
+type Source = { from: string; to: string } | { days: string[] };
+
+/** Adds the values placed in `source` to `rows`, one query per placement. */
+async function collectDays(db: Db, accountId: number, source: Source, rows: DayRows): Promise<void> {
+  for (const kpis of DURATION_PLACEMENT_GROUPS) {
+    const p = DURATION_COLUMNS[kpis[0]!].placement;
+    const at = sql.ref(p.at);
+    const values = kpis.map((k, i) => sql`${sql.ref(DURATION_COLUMNS[k].value)} as ${sql.id(`v${i}`)}`);
+    const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+    const range =
+      'days' in source
+        ? sql`join unnest(${source.days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
+        : sql``;
+    const bounds = 'days' in source ? sql`true` : sql`${at} >= (${source.from}::date::timestamp at time zone 'UTC') and ${at} < (${source.to}::date::timestamp at time zone 'UTC')`;
+    const { rows: facts } = await sql<Record<string, unknown>>`
+      select to_char((${at} at time zone 'UTC')::date, 'YYYY-MM-DD') as day, coalesce(${sql.ref(p.agent)}, 0) as agent_id,
+        coalesce(${sql.ref(p.group)}, 0) as group_id, f.channel, ${sql.join(values)}
+      from ticket_facts f ${range}
+      where f.account_id = ${accountId} and ${bounds} and (${anyValue})`.execute(db);
+    const indexes = kpis.map((k) => DURATION_KPIS.indexOf(k));
+    for (const f of facts) {
+      const tail = `${Number(f.group_id)}|${String(f.channel)}`;
+      const agentKey = `${String(f.day)}|${Number(f.agent_id)}|${tail}`;
+      const teamKey = `${String(f.day)}|${TEAM}|${tail}`;
+      indexes.forEach((kpi, i) => {
+        const v = f[`v${i}`];
+        if (v == null) return;
+        const bucket = keyOf(Number(v));
+        add(rows, agentKey, kpi, bucket);
+        add(rows, teamKey, kpi, bucket);
+      });
+    }
+  }
+}
+
+function dayRowsToSketches(rows: DayRows): SketchRow[] {
+  return [...rows].map(([key, perKpi]) => {
+    const [period, agent, group, channel] = key.split('|') as [string, string, string, string];
+    return { kind: 'd', period, agent_id: Number(agent), group_id: Number(group), channel, sketch: encodeSketches(perKpi) };
+  });
+}
+
+const WRITE_CHUNK = 1000;
+
+async function writeRows(db: Db, accountId: number, rows: SketchRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    const chunk = rows.slice(i, i + WRITE_CHUNK);
+    await sql`insert into duration_sketches (account_id, kind, period, agent_id, group_id, channel, sketch) values ${sql.join(
+      chunk.map((r) => sql`(${accountId}, ${r.kind}, ${r.period}::date, ${r.agent_id}, ${r.group_id}, ${r.channel}, ${r.sketch})`),
+    )}`.execute(db);
+  }
+}
+
+/** Rebuilds the month (or quarter) rows starting on `starts` from their day (or month) rows. */
+async function rollUp(db: Db, accountId: number, kind: 'm' | 'q', starts: string[]): Promise<void> {
+  if (starts.length === 0) return;
+  await sql`delete from duration_sketches where account_id = ${accountId} and kind = ${kind} and period = any(${starts}::date[])`.execute(db);
+  const child = kind === 'm' ? 'd' : 'm';
+  for (const start of starts) {
+    const { from, to } = daysOf(kind, start);
+    const { rows } = await sql<{ agent_id: unknown; group_id: unknown; channel: string; blob: Uint8Array }>`
+      select agent_id, group_id, channel, string_agg(sketch, ''::bytea) as blob
+      from duration_sketches
+      where account_id = ${accountId} and kind = ${child} and period >= ${from}::date and period < ${to}::date
+      group by agent_id, group_id, channel`.execute(db);
+    const merged = rows.map((r) => {
+      const perKpi = DURATION_KPIS.map(() => new LogHistogram());
+      decodeInto(r.blob, perKpi);
+      return { kind, period: start, agent_id: Number(r.agent_id), group_id: Number(r.group_id), channel: r.channel, sketch: encodeSketches(perKpi) };
+    });
+    await writeRows(db, accountId, merged);
+  }
+}
+
+const unique = (xs: string[]) => [...new Set(xs)].sort();
+
+/** Recomputes the sketches of these UTC days ('YYYY-MM-DD') and of their months and quarters. */
+export async function recomputeSketchDays(trx: Db, accountId: number, days: string[]): Promise<void> {
+  if (days.length === 0) return;
+  await sql`delete from duration_sketches where account_id = ${accountId} and kind = 'd' and period = any(${days}::date[])`.execute(trx);
+  const rows: DayRows = new Map();
+  await collectDays(trx, accountId, { days }, rows);
+  await writeRows(trx, accountId, dayRowsToSketches(rows));
+  const parents = days.map(parentsOf);
+  await rollUp(trx, accountId, 'm', unique(parents.map((p) => p.m)));
+  await rollUp(trx, accountId, 'q', unique(parents.map((p) => p.q)));
+}
+
+/** The months ('YYYY-MM-01') from the earliest to the latest instant any duration is placed at. */
+async function monthsWithValues(db: Db, accountId: number): Promise<string[]> {
+  const ends = DURATION_PLACEMENT_GROUPS.map((kpis) => DURATION_COLUMNS[kpis[0]!].placement.at.replace(/^f\./, ''));
+  const { rows } = await sql<{ lo: Date | string | null; hi: Date | string | null }>`
+    select least(${sql.join(ends.map((c) => sql`(select min(${sql.id(c)}) from ticket_facts where account_id = ${accountId})`))}) as lo,
+           greatest(${sql.join(ends.map((c) => sql`(select max(${sql.id(c)}) from ticket_facts where account_id = ${accountId})`))}) as hi`.execute(db);
+  const { lo, hi } = rows[0] ?? {};
+  if (lo == null || hi == null) return [];
+  const months: string[] = [];
+  for (let m = parentsOf(new Date(lo).toISOString().slice(0, 10)).m; m <= new Date(hi).toISOString().slice(0, 10); m = daysOf('m', m).to) months.push(m);
+  return months;
+}
+
+/** Recomputes every sketch of the account from its facts, a month of values at a time. */
+export async function rebuildSketches(trx: Db, accountId: number): Promise<void> {
+  await sql`delete from duration_sketches where account_id = ${accountId}`.execute(trx);
+  const months = await monthsWithValues(trx, accountId);
+  for (const month of months) {
+    const rows: DayRows = new Map();
+    await collectDays(trx, accountId, daysOf('m', month), rows);
+    await writeRows(trx, accountId, dayRowsToSketches(rows));
+  }
+  await rollUp(trx, accountId, 'm', months);
+  await rollUp(trx, accountId, 'q', unique(months.map((m) => parentsOf(m).q)));
+}
