@@ -45,6 +45,7 @@ import type { Db } from '../db/database.js';
 import { RATING } from './queries/csat.js';
 import { count, keyOf, type Scope } from './queries/scope.js';
 import { rebuildSketches, recomputeSketchDays } from './sketches/build.js';
+import { periodRollupSource, rebuildPeriodRollups, recomputePeriodRollups } from './rollup-periods.js';
 
 
 export const COUNT_COLUMNS = [
@@ -222,6 +223,7 @@ export async function rebuildRollups(db: Db, accountId: number): Promise<void> {
     await lockRollups(trx, accountId);
     await sql`delete from ticket_kpi_daily where account_id = ${accountId}`.execute(trx);
     await insertRollups(trx, accountId, null);
+    await rebuildPeriodRollups(trx, accountId, COLUMNS);
     await rebuildSketches(trx, accountId);
     await sql`insert into kpi_rollup_state (account_id, computed_at) values (${accountId}, now())
       on conflict (account_id) do update set computed_at = excluded.computed_at`.execute(trx);
@@ -261,6 +263,7 @@ export async function recomputeRollupDays(trx: Db, accountId: number, days: stri
   if (days.length === 0) return;
   await sql`delete from ticket_kpi_daily where account_id = ${accountId} and day = any(${days}::date[])`.execute(trx);
   await insertRollups(trx, accountId, days);
+  await recomputePeriodRollups(trx, accountId, COLUMNS, days);
   await recomputeSketchDays(trx, accountId, days);
 }
 
@@ -318,7 +321,11 @@ export async function beginRollupMaintenance(trx: Db, accountId: number, ticketI
  */
 export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: Date): Promise<Map<string, RollupRow>> {
   const perAgent = Boolean(scope.perAgent) || scope.agentId != null;
-  const parts = [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`];
+  // Trend buckets group by day: daily rows. Otherwise quarters and months where they fit (rollup-periods.ts).
+  const parts = scope.bucket
+    ? [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`]
+    : [sql`true`];
+  const from = scope.bucket ? sql`ticket_kpi_daily k` : sql`(${periodRollupSource(scope.accountId, dayFrom, dayTo, COLUMNS)}) as k`;
   if (scope.groupId != null) parts.push(sql`k.group_id = ${scope.groupId}`);
   if (scope.channel != null) parts.push(sql`k.channel = ${scope.channel}`);
   if (scope.agentId != null) parts.push(sql`k.agent_id = ${scope.agentId}`);
@@ -328,7 +335,7 @@ export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: 
   const groupBy = [...(perAgent ? [sql`k.agent_id`] : []), ...(scope.bucket ? [bucket] : [])];
   const { rows } = await sql<Record<string, unknown>>`select ${agent} as agent_id, ${bucket} as bucket,
       ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`k.${c}`)}) as ${sql.id(c)}`))}
-    from ticket_kpi_daily k
+    from ${from}
     where ${sql.join(parts, sql` and `)}
     ${groupBy.length ? sql`group by ${sql.join(groupBy)}` : sql``}
     having count(*) > 0`.execute(db);
@@ -340,15 +347,19 @@ export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: 
   return out;
 }
 
-/** Every rollup row of the account, keyed `day|agent|group|channel`, only non-zero figures (tests compare incremental with rebuilt). */
+/** Every rollup row of the account (daily, then `m:` / `q:` period rows), keyed `day|agent|group|channel`, only non-zero figures (tests compare incremental with rebuilt). */
 export async function rollupSnapshot(db: Db, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
-  const { rows } = await sql<Record<string, unknown>>`select to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))}
-    from ticket_kpi_daily where account_id = ${accountId} order by day, agent_id, group_id, channel`.execute(db);
+  const { rows } = await sql<Record<string, unknown>>`
+    select * from (
+      select '' as kind, to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))} from ticket_kpi_daily where account_id = ${accountId}
+      union all
+      select kind || ':', to_char(period, 'YYYY-MM-DD'), agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))} from ticket_kpi_periods where account_id = ${accountId}
+    ) as r order by kind, d, agent_id, group_id, channel`.execute(db);
   const out: Record<string, Partial<RollupRow>> = {};
   for (const row of rows) {
     const figures: Partial<RollupRow> = {};
     for (const c of COLUMNS) if (count(row[c]) !== 0) figures[c] = count(row[c]);
-    out[`${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}|${String(row.channel)}`] = figures;
+    out[`${String(row.kind)}${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}|${String(row.channel)}`] = figures;
   }
   return out;
 }
