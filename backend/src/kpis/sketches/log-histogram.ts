@@ -12,7 +12,10 @@
  * ascending keys are ascending values.
  *
  * Quantiles follow PostgreSQL's `percentile_cont` (linear interpolation between the
- * closest ranks), the exact path's definition, so exact and sketch answers compare.
+ * closest ranks), the exact path's definition, so exact and sketch answers compare. Each
+ * of the two ranks' values is within 1%, so their interpolation is within 1% of the exact
+ * one whenever both have one sign (always, for durations ≥ 0); across a negative and a
+ * positive value the bound is 1% of each, weighted as interpolated.
  */
 import { LogarithmicMapping } from '@datadog/sketches-js/dist/ddsketch/mapping/index.js';
 
