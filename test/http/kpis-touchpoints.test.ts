@@ -8,7 +8,8 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildRollups, rollupSnapshot, rollupsReady } from '../../backend/src/kpis/rollups.js';
+import { rebuildRollups, rollupsReady } from '../../backend/src/kpis/rollups.js';
+import { rollupSnapshot } from '../../backend/src/kpis/rollup-figures.js';
 import { attentionResponseSchema, channelsResponseSchema } from '../../contract/index.js';
 import { CSV_OPTIONS } from '../../backend/src/kpis/csv.js';
 import { expectMatchesContract } from '../support/contract.js';

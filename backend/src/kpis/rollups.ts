@@ -33,6 +33,9 @@
  *   statement after the lock sees every refresh that committed before (READ COMMITTED),
  *   so the last recompute of a day always sees the final facts of that day. The full
  *   rebuild takes the same lock.
+ * - Beside the daily rows, and in the same transactions: month and quarter sums of them
+ *   (rollup-periods.ts), which windows without trend buckets read where they fit, and the
+ *   duration sketches (sketches/), which windows over 93 days read for quantiles.
  * - `kpi_rollup_state` marks the accounts whose rollups are complete; only those are
  *   read from rollups. An account without the mark (after the migration, or after a
  *   refresh batch that touched more than MAX_INCREMENTAL_DAYS days, e.g. a backfill or a
@@ -43,9 +46,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import { RATING } from './queries/csat.js';
-import { count, keyOf, type Scope } from './queries/scope.js';
 import { rebuildSketches, recomputeSketchDays } from './sketches/build.js';
-import { periodRollupSource, rebuildPeriodRollups, recomputePeriodRollups } from './rollup-periods.js';
+import { rebuildPeriodRollups, recomputePeriodRollups } from './rollup-periods.js';
 
 
 export const COUNT_COLUMNS = [
@@ -80,7 +82,7 @@ export const COUNT_COLUMNS = [
 ] as const;
 export const SUM_COLUMNS = ['first_response_sum', 'first_response_business_sum', 'first_resolution_sum', 'full_resolution_sum', 'full_resolution_business_sum', 'handle_time_sum'] as const;
 export type RollupColumn = (typeof COUNT_COLUMNS)[number] | (typeof SUM_COLUMNS)[number];
-const COLUMNS: readonly RollupColumn[] = [...COUNT_COLUMNS, ...SUM_COLUMNS];
+export const COLUMNS: readonly RollupColumn[] = [...COUNT_COLUMNS, ...SUM_COLUMNS];
 
 export type RollupRow = Record<RollupColumn, number>;
 
@@ -310,56 +312,4 @@ export async function beginRollupMaintenance(trx: Db, accountId: number, ticketI
       await recomputeRollupDays(trx, accountId, days);
     },
   };
-}
-
-// ---------------------------------------------------------------------------------
-// Reading
-
-/**
- * Sums of the rollup rows of the whole days [dayFrom, dayTo) in scope (group, agent or
- * per agent, buckets), keyed like the window queries (`keyOf(agent, bucket)`).
- */
-export async function rollupFigures(db: Db, scope: Scope, dayFrom: Date, dayTo: Date): Promise<Map<string, RollupRow>> {
-  const perAgent = Boolean(scope.perAgent) || scope.agentId != null;
-  // Trend buckets group by day: daily rows. Otherwise quarters and months where they fit (rollup-periods.ts).
-  const parts = scope.bucket
-    ? [sql`k.account_id = ${scope.accountId}`, sql`k.day >= ${dayFrom.toISOString().slice(0, 10)}::date`, sql`k.day < ${dayTo.toISOString().slice(0, 10)}::date`]
-    : [sql`true`];
-  const from = scope.bucket ? sql`ticket_kpi_daily k` : sql`(${periodRollupSource(scope.accountId, dayFrom, dayTo, COLUMNS)}) as k`;
-  if (scope.groupId != null) parts.push(sql`k.group_id = ${scope.groupId}`);
-  if (scope.channel != null) parts.push(sql`k.channel = ${scope.channel}`);
-  if (scope.agentId != null) parts.push(sql`k.agent_id = ${scope.agentId}`);
-  else if (scope.perAgent) parts.push(sql`k.agent_id <> 0`);
-  const agent = perAgent ? sql`k.agent_id` : sql`null::bigint`;
-  const bucket = scope.bucket ? sql`(date_trunc(${sql.lit(scope.bucket)}, k.day::timestamp) at time zone 'UTC')` : sql`null::timestamptz`;
-  const groupBy = [...(perAgent ? [sql`k.agent_id`] : []), ...(scope.bucket ? [bucket] : [])];
-  const { rows } = await sql<Record<string, unknown>>`select ${agent} as agent_id, ${bucket} as bucket,
-      ${sql.join(COLUMNS.map((c) => sql`sum(${sql.ref(`k.${c}`)}) as ${sql.id(c)}`))}
-    from ${from}
-    where ${sql.join(parts, sql` and `)}
-    ${groupBy.length ? sql`group by ${sql.join(groupBy)}` : sql``}
-    having count(*) > 0`.execute(db);
-  const out = new Map<string, RollupRow>();
-  for (const row of rows) {
-    const figures = Object.fromEntries(COLUMNS.map((c) => [c, count(row[c])])) as RollupRow;
-    out.set(keyOf(row.agent_id == null ? null : Number(row.agent_id), row.bucket as Date | null), figures);
-  }
-  return out;
-}
-
-/** Every rollup row of the account (daily, then `m:` / `q:` period rows), keyed `day|agent|group|channel`, only non-zero figures (tests compare incremental with rebuilt). */
-export async function rollupSnapshot(db: Db, accountId: number): Promise<Record<string, Partial<RollupRow>>> {
-  const { rows } = await sql<Record<string, unknown>>`
-    select * from (
-      select '' as kind, to_char(day, 'YYYY-MM-DD') as d, agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))} from ticket_kpi_daily where account_id = ${accountId}
-      union all
-      select kind || ':', to_char(period, 'YYYY-MM-DD'), agent_id, group_id, channel, ${sql.join(COLUMNS.map((c) => sql.id(c)))} from ticket_kpi_periods where account_id = ${accountId}
-    ) as r order by kind, d, agent_id, group_id, channel`.execute(db);
-  const out: Record<string, Partial<RollupRow>> = {};
-  for (const row of rows) {
-    const figures: Partial<RollupRow> = {};
-    for (const c of COLUMNS) if (count(row[c]) !== 0) figures[c] = count(row[c]);
-    out[`${String(row.kind)}${String(row.d)}|${Number(row.agent_id)}|${Number(row.group_id)}|${String(row.channel)}`] = figures;
-  }
-  return out;
 }

@@ -24,7 +24,8 @@ import { isLongWindow, longWindowDurations, longWindowRejected } from './long-wi
 import { keyOf, type Scope } from './queries/scope.js';
 import { ticketKpis as ticketKpisQuery } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
-import { rollupFigures, rollupsReady, type RollupRow } from './rollups.js';
+import { rollupFigures } from './rollup-figures.js';
+import { rollupsReady, type RollupRow } from './rollups.js';
 import type { KpiSettings } from './settings.js';
 
 export type { KpiServiceSettings } from './figures.js';
