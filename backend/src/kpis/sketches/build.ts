@@ -15,8 +15,8 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS } from '../queries/duration-stats.js';
-import { encodeSketches, decodeInto, type KeyCounts } from './codec.js';
+import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS, type DurationKpi } from '../queries/duration-stats.js';
+import { encodeSketches, decodeInto, type BucketKeys } from './codec.js';
 import { keyOf, LogHistogram } from './log-histogram.js';
 import { daysOf, parentsOf, type PeriodKind } from './periods.js';
 
@@ -31,13 +31,13 @@ interface SketchRow {
   sketch: Buffer;
 }
 
-/** Day rows being built: `day|agent|group|channel` → one KeyCounts per KPI index. */
-type DayRows = Map<string, KeyCounts[]>;
+/** Day rows being built: `day|agent|group|channel` → the bucket keys of each KPI index. */
+type DayRows = Map<string, BucketKeys[]>;
 
-function add(rows: DayRows, key: string, kpi: number, bucket: number): void {
+function rowOf(rows: DayRows, key: string): BucketKeys[] {
   let row = rows.get(key);
-  if (!row) rows.set(key, (row = DURATION_KPIS.map(() => new Map())));
-  row[kpi]!.set(bucket, (row[kpi]!.get(bucket) ?? 0) + 1);
+  if (!row) rows.set(key, (row = DURATION_KPIS.map(() => [])));
+  return row;
 }
 
 /** Where the values come from: a time range (a rebuild, month by month) or a list of UTC days. */
@@ -51,32 +51,47 @@ const dayName = (n: number) => {
   return name;
 };
 
+/** One placement's facts in a source: per channel, fixed-width binary records (see fetchPlaced). */
+interface Placed {
+  kpis: readonly DurationKpi[];
+  perChannel: Array<{ channel: string; records: Uint8Array }>;
+}
+
 /**
- * Adds the values placed in `source` to `rows`, one query per placement. The facts come
- * back as fixed-width binary records (day number int4 · agent int8 · group int8 · each
- * value float8, NaN for none) concatenated per channel: a rebuild reads a million
- * tickets' values as a few megabytes to slice, not millions of rows to parse.
+ * The values placed in `source`, one query per placement. The facts come back as
+ * fixed-width binary records (day number int4 · agent int8 · group int8 · each value
+ * float8, NaN for none) concatenated per channel: a rebuild reads a million tickets'
+ * values as a few megabytes to slice, not millions of rows to parse.
  */
-async function collectDays(db: Db, accountId: number, source: Source, rows: DayRows): Promise<void> {
-  for (const kpis of DURATION_PLACEMENT_GROUPS) {
-    const p = DURATION_COLUMNS[kpis[0]!].placement;
-    const at = sql.ref(p.at);
-    const values = kpis.map((k) => sql`float8send(coalesce(${sql.ref(DURATION_COLUMNS[k].value)}, 'NaN'))`);
-    const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
-    const range =
-      'days' in source
-        ? sql`join unnest(${source.days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
-        : sql``;
-    const bounds = 'days' in source ? sql`true` : sql`${at} >= (${source.from}::date::timestamp at time zone 'UTC') and ${at} < (${source.to}::date::timestamp at time zone 'UTC')`;
-    const record = sql.join(
-      [sql`int4send((${at} at time zone 'UTC')::date - date '2000-01-01')`, sql`int8send(coalesce(${sql.ref(p.agent)}, 0))`, sql`int8send(coalesce(${sql.ref(p.group)}, 0))`, ...values],
-      sql` || `,
-    );
-    const { rows: perChannel } = await sql<{ channel: string; records: Uint8Array }>`
-      select f.channel, string_agg(${record}, ''::bytea) as records
-      from ticket_facts f ${range}
-      where f.account_id = ${accountId} and ${bounds} and (${anyValue})
-      group by f.channel`.execute(db);
+function fetchPlaced(db: Db, accountId: number, source: Source): Promise<Placed[]> {
+  return Promise.all(
+    DURATION_PLACEMENT_GROUPS.map(async (kpis) => {
+      const p = DURATION_COLUMNS[kpis[0]!].placement;
+      const at = sql.ref(p.at);
+      const values = kpis.map((k) => sql`float8send(coalesce(${sql.ref(DURATION_COLUMNS[k].value)}, 'NaN'))`);
+      const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+      const range =
+        'days' in source
+          ? sql`join unnest(${source.days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
+          : sql``;
+      const bounds = 'days' in source ? sql`true` : sql`${at} >= (${source.from}::date::timestamp at time zone 'UTC') and ${at} < (${source.to}::date::timestamp at time zone 'UTC')`;
+      const record = sql.join(
+        [sql`int4send((${at} at time zone 'UTC')::date - date '2000-01-01')`, sql`int8send(coalesce(${sql.ref(p.agent)}, 0))`, sql`int8send(coalesce(${sql.ref(p.group)}, 0))`, ...values],
+        sql` || `,
+      );
+      const { rows } = await sql<{ channel: string; records: Uint8Array }>`
+        select f.channel, string_agg(${record}, ''::bytea) as records
+        from ticket_facts f ${range}
+        where f.account_id = ${accountId} and ${bounds} and (${anyValue})
+        group by f.channel`.execute(db);
+      return { kpis, perChannel: rows };
+    }),
+  );
+}
+
+/** Adds fetched values to the day rows: each value to its agent's row and to the team's. */
+function addPlaced(placed: Placed[], rows: DayRows): void {
+  for (const { kpis, perChannel } of placed) {
     const indexes = kpis.map((k) => DURATION_KPIS.indexOf(k));
     const size = 20 + 8 * kpis.length;
     for (const { channel, records } of perChannel) {
@@ -85,14 +100,14 @@ async function collectDays(db: Db, accountId: number, source: Source, rows: DayR
       for (let at = 0; at < records.byteLength; at += size) {
         const day = dayName(view.getInt32(at));
         const tail = `${id(at + 12)}|${channel}`;
-        const agentKey = `${day}|${id(at + 4)}|${tail}`;
-        const teamKey = `${day}|${TEAM}|${tail}`;
+        const agentRow = rowOf(rows, `${day}|${id(at + 4)}|${tail}`);
+        const teamRow = rowOf(rows, `${day}|${TEAM}|${tail}`);
         indexes.forEach((kpi, i) => {
           const v = view.getFloat64(at + 20 + 8 * i);
           if (Number.isNaN(v)) return;
           const bucket = keyOf(v);
-          add(rows, agentKey, kpi, bucket);
-          add(rows, teamKey, kpi, bucket);
+          agentRow[kpi]!.push(bucket);
+          teamRow[kpi]!.push(bucket);
         });
       }
     }
@@ -148,7 +163,7 @@ export async function recomputeSketchDays(trx: Db, accountId: number, days: stri
   if (days.length === 0) return;
   await sql`delete from duration_sketches where account_id = ${accountId} and kind = 'd' and period = any(${days}::date[])`.execute(trx);
   const rows: DayRows = new Map();
-  await collectDays(trx, accountId, { days }, rows);
+  addPlaced(await fetchPlaced(trx, accountId, { days }), rows);
   await writeRows(trx, accountId, dayRowsToSketches(rows));
   const parents = days.map(parentsOf);
   await rollUp(trx, accountId, 'm', unique(parents.map((p) => p.m)));
@@ -172,9 +187,14 @@ async function monthsWithValues(db: Db, accountId: number): Promise<string[]> {
 export async function rebuildSketches(trx: Db, accountId: number): Promise<void> {
   await sql`delete from duration_sketches where account_id = ${accountId}`.execute(trx);
   const months = await monthsWithValues(trx, accountId);
-  for (const month of months) {
+  // Pipelined: the next month's facts are fetched (PostgreSQL's work) while this month's
+  // are bucketed and encoded (ours), on the two cores at once.
+  let next = months.length ? fetchPlaced(trx, accountId, daysOf('m', months[0]!)) : null;
+  for (let i = 0; i < months.length; i++) {
+    const placed = await next!;
+    next = i + 1 < months.length ? fetchPlaced(trx, accountId, daysOf('m', months[i + 1]!)) : null;
     const rows: DayRows = new Map();
-    await collectDays(trx, accountId, daysOf('m', month), rows);
+    addPlaced(placed, rows);
     await writeRows(trx, accountId, dayRowsToSketches(rows));
   }
   await rollUp(trx, accountId, 'm', months);

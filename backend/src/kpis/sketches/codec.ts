@@ -13,8 +13,20 @@
  */
 import { LogHistogram } from './log-histogram.js';
 
-/** Key → count of one KPI, being built (few values per row: a map, not a dense array). */
-export type KeyCounts = Map<number, number>;
+/** The bucket keys of one KPI's values, in any order, repeated per value: a row being built (few values: a list, not a dense array). */
+export type BucketKeys = number[];
+
+/** Ascending (key, count) pairs of a key list. */
+function runs(keys: BucketKeys): Array<[number, number]> {
+  const sorted = Int32Array.from(keys).sort();
+  const out: Array<[number, number]> = [];
+  for (const key of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === key) last[1]++;
+    else out.push([key, 1]);
+  }
+  return out;
+}
 
 class ByteWriter {
   private buf = Buffer.allocUnsafe(256);
@@ -47,11 +59,11 @@ const zigzag = (k: number) => (k >= 0 ? 2 * k : -2 * k - 1);
 const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 /** Encodes the histograms of a row, one per KPI index (empty ones are left out). */
-export function encodeSketches(perKpi: ReadonlyArray<KeyCounts | LogHistogram | undefined>): Buffer {
+export function encodeSketches(perKpi: ReadonlyArray<BucketKeys | LogHistogram | undefined>): Buffer {
   const w = new ByteWriter();
   perKpi.forEach((h, kpi) => {
     if (!h) return;
-    const entries = h instanceof LogHistogram ? [...h.entries()] : [...h.entries()].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+    const entries = h instanceof LogHistogram ? [...h.entries()] : runs(h);
     if (entries.length === 0) return;
     w.byte(kpi);
     w.varint(entries.length);
