@@ -43,23 +43,26 @@ interface EdgeValue {
 
 /** The duration values placed in a (partial-day) window, each with its key and KPI index. */
 async function edgeValues(db: Db, scope: Scope): Promise<EdgeValue[]> {
-  const out: EdgeValue[] = [];
-  for (const kpis of DURATION_PLACEMENT_GROUPS) {
-    const placement = DURATION_COLUMNS[kpis[0]!].placement;
-    const dims = dimensions(scope, placement);
-    const values = kpis.map((k, i) => sql`${sql.ref(DURATION_COLUMNS[k].value)} as ${sql.id(`v${i}`)}`);
-    const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
-    const { rows } = await sql<Record<string, unknown>>`select ${sql.join([...dims.select, ...values])}
-      from ticket_facts f where ${inScope(scope, placement)} and (${anyValue})`.execute(db);
-    for (const row of rows) {
-      const key = keyOf(row.agent_id == null ? null : Number(row.agent_id));
-      kpis.forEach((k, i) => {
-        const v = row[`v${i}`];
-        if (v != null) out.push({ key, kpi: DURATION_KPIS.indexOf(k), value: Number(v) });
-      });
-    }
-  }
-  return out;
+  const perPlacement = await Promise.all(
+    DURATION_PLACEMENT_GROUPS.map(async (kpis) => {
+      const placement = DURATION_COLUMNS[kpis[0]!].placement;
+      const dims = dimensions(scope, placement);
+      const values = kpis.map((k, i) => sql`${sql.ref(DURATION_COLUMNS[k].value)} as ${sql.id(`v${i}`)}`);
+      const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+      const { rows } = await sql<Record<string, unknown>>`select ${sql.join([...dims.select, ...values])}
+        from ticket_facts f where ${inScope(scope, placement)} and (${anyValue})`.execute(db);
+      const out: EdgeValue[] = [];
+      for (const row of rows) {
+        const key = keyOf(row.agent_id == null ? null : Number(row.agent_id));
+        kpis.forEach((k, i) => {
+          const v = row[`v${i}`];
+          if (v != null) out.push({ key, kpi: DURATION_KPIS.indexOf(k), value: Number(v) });
+        });
+      }
+      return out;
+    }),
+  );
+  return perPlacement.flat();
 }
 
 /**
@@ -100,7 +103,8 @@ export async function longWindowDurations(
       const n = count(row?.[ROLLUP_COLUMNS[kpi].n]) + mine.length;
       if (n === 0) return;
       const sum = count(row?.[ROLLUP_COLUMNS[kpi].sum]) + mine.reduce((a, v) => a + v.value, 0);
-      out[kpi].set(key, { count: n, mean: sum / n, median: hist.quantile(0.5), p90: hist.quantile(0.9), withinTarget: within, approx: true });
+      const [median, p90] = hist.quantiles([0.5, 0.9]);
+      out[kpi].set(key, { count: n, mean: sum / n, median: median ?? null, p90: p90 ?? null, withinTarget: within, approx: true });
     });
   }
   return out;

@@ -84,27 +84,29 @@ export class LogHistogram {
     for (const [key, n] of other.entries()) this.addKey(key, n);
   }
 
-  /** The representative values of the values at 0-based ranks `a` <= `b`. */
-  private valuesAtRanks(a: number, b: number): [number, number] {
+  /** `percentile_cont(q)` for ascending `qs` in one walk: nulls when empty. */
+  quantiles(qs: readonly number[]): Array<number | null> {
+    if (this.total === 0) return qs.map(() => null);
+    // The 0-based ranks each quantile interpolates between, and the values found at them.
+    const ranks = qs.flatMap((q) => [Math.floor(q * (this.total - 1)), Math.ceil(q * (this.total - 1))]);
+    const found: number[] = [];
     let seen = 0;
-    let va: number | null = null;
-    for (let i = 0; i < this.counts.length; i++) {
+    for (let i = 0; i < this.counts.length && found.length < ranks.length; i++) {
       const n = this.counts[i]!;
       if (n === 0) continue;
       seen += n;
-      if (va === null && a < seen) va = valueOf(this.lo + i);
-      if (b < seen) return [va!, valueOf(this.lo + i)];
+      while (found.length < ranks.length && ranks[found.length]! < seen) found.push(valueOf(this.lo + i));
     }
-    throw new Error(`rank ${b} beyond the histogram's ${this.total} values`);
+    return qs.map((q, j) => {
+      const rank = q * (this.total - 1);
+      const lo = found[2 * j]!;
+      return lo + (rank - Math.floor(rank)) * (found[2 * j + 1]! - lo);
+    });
   }
 
   /** `percentile_cont(q)`: null when empty. */
   quantile(q: number): number | null {
-    if (this.total === 0) return null;
-    const rank = q * (this.total - 1);
-    const below = Math.floor(rank);
-    const [lo, hi] = this.valuesAtRanks(below, Math.ceil(rank));
-    return lo + (rank - below) * (hi - lo);
+    return this.quantiles([q])[0]!;
   }
 
   /** How many values are at most `target`, judged by their buckets' representative values. */
