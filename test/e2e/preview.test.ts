@@ -15,6 +15,7 @@
  * With DATABASE_URL set, the server runs on a fresh database of that PostgreSQL server.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -499,6 +500,9 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
       /** [start, end] of the API calls the ticket figure waits for. */
       health: [number, number] | null;
       ticketKpis: [number, number] | null;
+      /** The ZAF SDK's script and the app's React chunk, which the first figure also waits for. */
+      sdk: [number, number] | null;
+      react: [number, number] | null;
     }
     /**
      * Loads the page as the helpdesk does: a blank frame auto-submits a `<form method="post">`
@@ -544,6 +548,8 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
           domContentLoaded: nav.domContentLoadedEventEnd,
           health: span('/api/v1/health'),
           ticketKpis: span('/api/v1/tickets/'),
+          sdk: span('/zaf_sdk.min.js'),
+          react: span('/app/assets/vendor-'),
         };
       });
       const figure = page.getByTestId('ticket-firstResponse');
@@ -555,6 +561,7 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
       return sample;
     };
 
+    const loadBefore = loadavg().map((x) => x.toFixed(2)).join(', ');
     const cold: Sample[] = [];
     for (let i = 0; i < 5; i++) {
       const { page, problems } = await newPage({ width: 320, height: 700 });
@@ -580,12 +587,17 @@ describe('standalone preview in headless Chromium against `npm start` (demo mode
         `${name}: median ${median(samples.map((s) => s.frame)).toFixed(0)} ms (min ${Math.min(...samples.map((s) => s.frame)).toFixed(0)}, max ${Math.max(...samples.map((s) => s.frame)).toFixed(0)})`,
         ...samples.map(
           (s, i) =>
-            `  load ${i + 1}: first figure painted ${ms(s.frame)} (…${ms(s.painted)}) · html ${ms(s.htmlEnd)} · DOMContentLoaded ${ms(s.domContentLoaded)} · GET health ${range(s.health)} · GET tickets/:id/kpis ${range(s.ticketKpis)}`,
+            `  load ${i + 1}: first figure painted ${ms(s.frame)} (…${ms(s.painted)}) · html ${ms(s.htmlEnd)} · DOMContentLoaded ${ms(s.domContentLoaded)} · GET health ${range(s.health)} · GET tickets/:id/kpis ${range(s.ticketKpis)} · SDK ${range(s.sdk)} · React chunk ${range(s.react)}`,
         ),
       ].join('\n');
+    // The figures mean little without the machine's load beside them (shared CI runners, other jobs).
+    const loadAfter = loadavg().map((x) => x.toFixed(2)).join(', ');
+    const chromiumFound = inject('chromium');
+    const browserName = 'error' in chromiumFound ? 'unknown' : `${chromiumFound.source} ${chromiumFound.path}`;
     console.log(
       [
         '',
+        `Machine load average (1, 5, 15 min) before the loads: ${loadBefore}; after: ${loadAfter}. Chromium ${browser!.version()} from ${browserName}.`,
         `First render of the production sidebar (dist/app/ticket_sidebar.html, ticket #${ticket.id}, demo data, headless Chromium),`,
         'loaded as the helpdesk loads it (a form POST of a signed token to /app/ticket_sidebar, served by the backend),',
         'navigation start → the frame that paints the first KPI figure:',
