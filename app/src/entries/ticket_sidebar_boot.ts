@@ -11,11 +11,12 @@
  */
 import { readSessionFromPage } from '../api/sessionTokens';
 import { ticketKpisPath } from '../api/routes';
+import { initRawZafClient } from '../zaf/rawClient';
 import { TICKET_FIELDS, ticketFromAnswer } from '../zaf/ticketFields';
 import { handOver, type SidebarHandover } from '../features/data/sidebarHandover';
 
 function boot(): SidebarHandover {
-  const raw = window.ZAFClient?.init() || null;
+  const raw = initRawZafClient();
   const session = readSessionFromPage();
   // A setup session (account still being installed) reads no figures.
   if (!raw || !session || session.setup) return { raw, ticket: null, ticketKpis: null };

@@ -7,6 +7,7 @@
  * URL as an offline stand-in.) This file and client.ts are the only code that touch ZAF.
  */
 import { wrapZafClient } from './client';
+import { initRawZafClient } from './rawClient';
 import type { HelpdeskClient, RawZafClient, ZafStatic } from './types';
 
 export { ZAF_SDK_URL } from './sdkUrl';
@@ -24,9 +25,6 @@ declare global {
  * initialised once per page), null when it found none.
  */
 export function initHelpdeskClient(handed?: RawZafClient | null): HelpdeskClient | null {
-  if (handed !== undefined) return handed ? wrapZafClient(handed) : null;
-  const sdk = window.ZAFClient;
-  if (!sdk) return null;
-  const raw = sdk.init();
+  const raw = handed === undefined ? initRawZafClient() : handed;
   return raw ? wrapZafClient(raw) : null;
 }
