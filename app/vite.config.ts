@@ -13,6 +13,11 @@
  * import's chunks (`<link rel="modulepreload">`), so they load while the requests are under
  * way, and they count as the page's initial JS.
  *
+ * Before both, the page runs an inline boot script (entries/ticket_sidebar_boot.ts, built on
+ * its own as a classic script: inlineSidebarBoot()) that asks the helpdesk for the ticket and
+ * the backend for its figures while those chunks still download; the backend gives that
+ * script a per-response CSP nonce (backend/src/http/routes/pages.ts).
+ *
  * Every JS and CSS asset is also written precompressed (`.br`, `.gz`), which the backend
  * serves to browsers that accept them (http/routes/pages.ts).
  */
@@ -21,7 +26,9 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin, type Rollup } from 'vite';
+import { ZAF_SDK_URL } from './src/zaf/sdkUrl';
 
 const appDir = path.dirname(fileURLToPath(import.meta.url));
 const outDir = process.env.PULSE_APP_OUT_DIR ? path.resolve(process.env.PULSE_APP_OUT_DIR) : path.resolve(appDir, '../dist/app');
@@ -88,6 +95,39 @@ function preloadBootImports(): Plugin {
         if (!page || !ctx.chunk || !ctx.bundle) return;
         const { boot } = initialChunks(page, ctx.chunk.fileName, chunkMap(ctx.bundle));
         return [...boot].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
+/**
+ * The ticket sidebar's boot script, bundled into one minified classic script and inlined
+ * into the page as a bare `<script>` right after the SDK's (it needs `ZAFClient`, and the
+ * session the backend injects at the head's start), which the backend tags with the CSP
+ * nonce. Before the stylesheet's `<link>`: a parser-blocking script waits for the
+ * stylesheets above it, and the figures' request must not.
+ */
+function inlineSidebarBoot(): Plugin {
+  return {
+    name: 'pulse-inline-sidebar-boot',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      async handler(html, ctx) {
+        if (path.basename(ctx.filename) !== 'ticket_sidebar.html') return;
+        const built = await esbuild({
+          entryPoints: [path.resolve(appDir, 'src/entries/ticket_sidebar_boot.ts')],
+          bundle: true,
+          format: 'iife',
+          target: 'es2020',
+          minify: true,
+          write: false,
+          legalComments: 'none',
+        });
+        const code = built.outputFiles[0]!.text.trim();
+        const sdk = `<script src="${ZAF_SDK_URL}"></script>`;
+        if (!html.includes(sdk)) throw new Error(`ticket_sidebar.html has no ${sdk}: the boot script must follow it`);
+        return html.replace(sdk, `${sdk}\n    <script>${code}</script>`);
       },
     },
   };
@@ -204,7 +244,7 @@ function pageSizes(): Plugin {
     return {
     root: appDir,
     base: '/app/',
-    plugins: [react(), sidebarChunks(), pageSizes(), preloadBootImports(), precompress()],
+    plugins: [react(), sidebarChunks(), pageSizes(), preloadBootImports(), inlineSidebarBoot(), precompress()],
     define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
     build: {
       outDir,

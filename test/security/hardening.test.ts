@@ -37,8 +37,10 @@ describe('hardening', () => {
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("frame-ancestors 'self' https://*.zendesk.com http://127.0.0.1:4567");
-      // Scripts: our own, and Zendesk's CDN for its ZAF SDK; nothing inline, no other host.
-      expect(csp).toContain("script-src 'self' https://static.zdassets.com;");
+      // Scripts: our own, Zendesk's CDN for its ZAF SDK, and inline only what carries this
+      // response's nonce (the sidebar's boot script); no other host, no 'unsafe-inline'.
+      const nonce = /script-src 'self' https:\/\/static\.zdassets\.com 'nonce-([A-Za-z0-9+/]{22}==)';/.exec(csp)?.[1];
+      expect(nonce, csp).toBeDefined();
       expect(csp).toContain("style-src 'self' 'unsafe-inline'");
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");
@@ -53,7 +55,14 @@ describe('hardening', () => {
       // The page's own assets are same-origin module scripts, which the CSP allows.
       const html = await res.text();
       expect(html).toMatch(/<script type="module" crossorigin src="\/app\/assets\//);
-      expect(html).not.toMatch(/<script>(?!<\/script>)/);
+      // The one inline script is the boot script, tagged with the nonce; none without it.
+      expect(html).not.toMatch(/<script>/);
+      expect(html.match(/<script nonce="[^"]*">/g)).toEqual([`<script nonce="${nonce}">`]);
+      expect(html).toContain('__pulseSidebarHandover');
+      // A fresh nonce for every response.
+      const again = await fetch(`${s.url}/app/ticket_sidebar`, { method: 'POST', body: new URLSearchParams({ token: await s.helpdeskToken({ sub: 1 }) }) });
+      expect(again.headers.get('content-security-policy')).not.toContain(nonce);
+      expect(await again.text()).not.toContain(nonce);
     });
 
     it('sets them on API answers too', async () => {

@@ -1,4 +1,5 @@
 import { ApiError, errorFromResponse } from './errors';
+import { ticketKpisPath } from './routes';
 import type {
   AccountStatus,
   AgentKpis,
@@ -73,7 +74,7 @@ export class PulseApi {
   }
 
   ticket(ticketId: number): Promise<TicketKpis> {
-    return this.getJson(`/api/v1/tickets/${ticketId}/kpis`);
+    return this.getJson(ticketKpisPath(ticketId));
   }
 
   demoDirectory(): Promise<DemoDirectory> {

@@ -1,9 +1,9 @@
 import styled from 'styled-components';
 import type { Csat, Kpis } from '../../../contract/index.js';
-import { kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis/definitions';
+import { kpiApprox, kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 import { Delta } from './Delta';
-import { DurationText, TargetBadge, formatKpi } from './figures';
+import { ApproxMark, DurationText, TargetBadge, formatKpi } from './figures';
 import { colors } from './Theme';
 
 const ValueLine = styled.span<{ $met: boolean | null }>`
@@ -36,7 +36,17 @@ export function KpiValue({ kpis, kpi, showBadge = true }: { kpis: Kpis; kpi: Kpi
   const sample = kpiSample(kpis, kpi);
   return (
     <ValueLine $met={met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
-      {def.kind === 'duration' ? <DurationText minutes={value} /> : <span>{formatKpi(i18n, def.kind, value)}</span>}
+      {def.kind === 'duration' && kpiApprox(kpis, kpi) && value !== null ? (
+        // A sketch's median (a window over 93 days): "≈" kept beside its figure.
+        <span>
+          <ApproxMark />
+          <DurationText minutes={value} />
+        </span>
+      ) : def.kind === 'duration' ? (
+        <DurationText minutes={value} />
+      ) : (
+        <span>{formatKpi(i18n, def.kind, value)}</span>
+      )}
       {def.kind !== 'count' && value !== null ? <Sample>{i18n.t('common.sample', { n: sample })}</Sample> : null}
       {showBadge ? <TargetBadge met={met} target={status.target} kind={def.kind} lowSample={low} /> : null}
       <Delta kpis={kpis} kpi={kpi} />

@@ -29,6 +29,21 @@ export function DurationText({ minutes }: { minutes: number | null | undefined }
   return <span title={exact}>{i18n.duration(minutes)}</span>;
 }
 
+/**
+ * "≈" before an approximate figure (a Stat with `approx`: kpiApprox), explained in its
+ * tooltip; screen readers hear "approximately" instead of the sign.
+ */
+export function ApproxMark() {
+  const { t } = useI18n();
+  return (
+    // <abbr>, not <span>: a figure's own value is its cell's first span with a title (Delta.tsx).
+    <abbr className="pulse-approx" title={t('approx.title')} data-approx>
+      <span aria-hidden="true">≈</span>
+      <span className="pulse-sr-only">{t('approx.label')}</span>
+    </abbr>
+  );
+}
+
 /** Secondary text (pulse.css `.pulse-muted`). */
 export function Muted(props: HTMLAttributes<HTMLSpanElement>) {
   return <span className="pulse-muted" {...props} />;

@@ -8,12 +8,12 @@ import { useState } from 'react';
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import type { Kpis } from '../../../contract/index.js';
-import { Muted, formatKpi } from '../components/figures';
+import { ApproxMark, Muted, formatKpi } from '../components/figures';
 import { KpiValue } from '../components/KpiValue';
 import { ErrorState, LoadingState } from '../components/StateViews';
 import { Theme, colors } from '../components/Theme';
 import type { useMyKpis } from '../features/data/hooks';
-import { kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis/definitions';
+import { kpiApprox, kpiDef, kpiSample, kpiValue, type KpiKey } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 
 const Grid = styled.table`
@@ -105,5 +105,11 @@ function MySectionBody({ mine }: { mine: ReturnType<typeof useMyKpis> }) {
 function TeamValue({ kpis, kpi }: { kpis: Kpis; kpi: KpiKey }) {
   const i18n = useI18n();
   if (kpi === 'csat') return <span>{i18n.percent(kpis.csat.score)}</span>;
-  return <span>{formatKpi(i18n, kpiDef(kpi).kind, kpiValue(kpis, kpi))}</span>;
+  const value = kpiValue(kpis, kpi);
+  return (
+    <span>
+      {kpiApprox(kpis, kpi) && value !== null ? <ApproxMark /> : null}
+      {formatKpi(i18n, kpiDef(kpi).kind, value)}
+    </span>
+  );
 }

@@ -8,7 +8,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } 
 import type { Kpis } from '../../../contract/index.js';
 import { formatKpi } from '../components/figures';
 import { colors } from '../components/Theme';
-import { KPI_DEFS, kpiSample, kpiValue, targetStatus } from '../features/kpis/definitions';
+import { KPI_DEFS, kpiApprox, kpiSample, kpiValue, targetStatus } from '../features/kpis/definitions';
 import { useI18n } from '../i18n';
 
 const Grid = styled.div`
@@ -37,6 +37,7 @@ export default function TrendCharts({ buckets, bucket }: TrendChartsProps) {
           start: label(b.start),
           value: kpiValue(b.kpis, def.key),
           n: kpiSample(b.kpis, def.key),
+          approx: kpiApprox(b.kpis, def.key),
         }));
         const target = buckets.map((b) => targetStatus(b.kpis, def.key).target).find((v) => v !== null) ?? null;
         const format = (v: unknown) => (typeof v === 'number' ? formatKpi(i18n, def.kind, v) : t('common.none'));
@@ -50,7 +51,13 @@ export default function TrendCharts({ buckets, bucket }: TrendChartsProps) {
               <XAxis dataKey="start" fontSize={10} />
               <YAxis fontSize={10} width={68} tick={{ width: 120 }} tickFormatter={format} allowDecimals={def.kind !== 'count'} />
               {/* Each point's sample beside its value: a day of three tickets reads as what it is. */}
-              <Tooltip formatter={(v, _name, item) => t('insights.trendPoint', { value: format(v), n: (item?.payload as { n?: number } | undefined)?.n ?? 0 })} />
+              <Tooltip
+                formatter={(v, _name, item) => {
+                  const point = item?.payload as { n?: number; approx?: boolean } | undefined;
+                  // A sketch's median: "≈" before it, as in the tables (components/figures.tsx ApproxMark).
+                  return t('insights.trendPoint', { value: `${point?.approx ? '≈ ' : ''}${format(v)}`, n: point?.n ?? 0 });
+                }}
+              />
               {target !== null ? <ReferenceLine y={target} stroke={colors.bad} strokeDasharray="4 2" /> : null}
               {/* Straight segments: no curve overshoots a point (no rate above 100%, no count below 0). */}
               <Line type="linear" dataKey="value" stroke={colors.accent} dot={{ r: 2 }} connectNulls isAnimationActive={false} />

@@ -1,10 +1,6 @@
 import { toHelpdeskRequestError } from './requestError';
+import { TICKET_FIELDS, ticketFromAnswer, toId } from './ticketFields';
 import type { HelpdeskClient, HelpdeskEvent, HelpdeskTicket, HelpdeskUser, RawZafClient, SecureRequest } from './types';
-
-const toId = (value: unknown): number | null => {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? n : null;
-};
 
 /** Wraps a raw ZAF client (the helpdesk iframe) in the app's typed interface. */
 export function wrapZafClient(raw: RawZafClient): HelpdeskClient {
@@ -13,14 +9,7 @@ export function wrapZafClient(raw: RawZafClient): HelpdeskClient {
 
     async ticket(): Promise<HelpdeskTicket | null> {
       try {
-        const result = await raw.get(['ticket.id', 'ticket.subject', 'ticket.status', 'ticket.createdAt']);
-        const id = toId(result['ticket.id']);
-        if (id === null) return null;
-        const ticket: HelpdeskTicket = { id };
-        if (typeof result['ticket.subject'] === 'string') ticket.subject = result['ticket.subject'];
-        if (typeof result['ticket.status'] === 'string') ticket.status = result['ticket.status'];
-        if (typeof result['ticket.createdAt'] === 'string') ticket.createdAt = result['ticket.createdAt'];
-        return ticket;
+        return ticketFromAnswer(await raw.get(TICKET_FIELDS));
       } catch {
         return null; // not a ticket location
       }

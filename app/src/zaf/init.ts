@@ -7,10 +7,10 @@
  * URL as an offline stand-in.) This file and client.ts are the only code that touch ZAF.
  */
 import { wrapZafClient } from './client';
-import type { HelpdeskClient, ZafStatic } from './types';
+import { initRawZafClient } from './rawClient';
+import type { HelpdeskClient, RawZafClient, ZafStatic } from './types';
 
-/** Zendesk's CDN build of the ZAF SDK, major version 2 (the pages load it). */
-export const ZAF_SDK_URL = 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js';
+export { ZAF_SDK_URL } from './sdkUrl';
 
 declare global {
   interface Window {
@@ -21,10 +21,10 @@ declare global {
 /**
  * The helpdesk client, or null outside the helpdesk (no `origin`/`app_guid` in the URL) or
  * when the SDK could not be loaded (the page then shows its standalone state).
+ * `handed`: the raw client the sidebar's boot script already initialised (the SDK is
+ * initialised once per page), null when it found none.
  */
-export function initHelpdeskClient(): HelpdeskClient | null {
-  const sdk = window.ZAFClient;
-  if (!sdk) return null;
-  const raw = sdk.init();
+export function initHelpdeskClient(handed?: RawZafClient | null): HelpdeskClient | null {
+  const raw = handed === undefined ? initRawZafClient() : handed;
   return raw ? wrapZafClient(raw) : null;
 }

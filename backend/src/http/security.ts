@@ -5,8 +5,11 @@
  * `frame-ancestors` ('self' for the demo preview, `https://*.zendesk.com`, and the
  * configured account's base URL when it is not a zendesk.com host, e.g. an emulator)
  * and helmet's `X-Frame-Options` is off (it cannot name several origins and would
- * block the helpdesk). The pages load only same-origin scripts (the ZAF SDK is
- * bundled), styles need 'unsafe-inline' (styled-components injects <style> tags), and
+ * block the helpdesk). The pages load only same-origin scripts, Zendesk's CDN (the ZAF
+ * SDK) and one inline script, the ticket sidebar's boot script, allowed by a nonce made
+ * afresh for every response (`res.locals.cspNonce`, which the page route puts on the
+ * page's bare `<script>` tags: http/routes/pages.ts); styles need 'unsafe-inline'
+ * (styled-components injects <style> tags), and
  * talk only to their own origin (fetch, EventSource). `upgrade-insecure-requests` is
  * left out so plain-http local runs (demo preview, tests) keep loading their assets.
  * The pages also answer `Cross-Origin-Resource-Policy: cross-origin` so a helpdesk
@@ -33,6 +36,7 @@
  * - Health and static assets are never limited.
  * Over a limit: 429 `{"error": {"code": "rate_limited", …}}` with `Retry-After`.
  */
+import { randomBytes } from 'node:crypto';
 import cors from 'cors';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import rateLimit, { ipKeyGenerator, type ClientRateLimitInfo, type Options as RateLimitOptions } from 'express-rate-limit';
@@ -55,17 +59,20 @@ function originOf(url: string | undefined): string | undefined {
   }
 }
 
+/** The CSP nonce of this response (securityHeaders sets it before helmet writes the header). */
+export const cspNonce = (res: Response): string => res.locals.cspNonce as string;
+
 /** helmet with the CSP described above; `helpdeskUrl` is the configured account's base URL. */
 export function securityHeaders(helpdeskUrl: string | undefined): RequestHandler {
   const configured = originOf(helpdeskUrl);
   const frameAncestors = ["'self'", HELPDESK_FRAME_ANCESTOR, ...(configured && !/^https:\/\/[^/]+\.zendesk\.com$/i.test(configured) ? [configured] : [])];
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         // Zendesk's CDN serves the ZAF SDK the pages load (app/src/zaf/init.ts).
-        scriptSrc: ["'self'", 'https://static.zdassets.com'],
+        scriptSrc: ["'self'", 'https://static.zdassets.com', (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
@@ -81,6 +88,11 @@ export function securityHeaders(helpdeskUrl: string | undefined): RequestHandler
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  return (req, res, next) => {
+    // 128 random bits: unguessable, so only the scripts the page route tags with it run inline.
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    headers(req, res, next);
+  };
 }
 
 /** The app's pages may be embedded cross-origin (see the header comment). */

@@ -13,6 +13,7 @@ import { ApiError } from '../../api/errors';
 import { PulseApi } from '../../api/PulseApi';
 import type { Health, Session, TicketKpis } from '../../../../contract/index.js';
 import type { HelpdeskClient, HelpdeskTicket } from '../../zaf/types';
+import type { SidebarHandover } from './sidebarHandover';
 
 /** A load already under way, which one view takes over once instead of loading again. */
 export interface Prefetch<T> {
@@ -57,17 +58,41 @@ export interface SidebarPrefetch {
 }
 
 /**
+ * A ticket's figures from the request the boot script started (read as PulseApi reads any
+ * answer), or asked for now when it started none for this ticket.
+ */
+async function handedOrLoaded(api: PulseApi, ticketId: number, handover: SidebarHandover | null | undefined, session: Session, fetchImpl?: typeof fetch) {
+  const handed = handover?.ticketKpis ? await handover.ticketKpis : null;
+  if (!handed || handed.ticketId !== ticketId) return loadTicketKpis(api, ticketId);
+  let used = false;
+  const once: typeof fetch = (input, init) => {
+    if (!used && input === handed.url) {
+      used = true;
+      return handed.response;
+    }
+    return (fetchImpl ?? fetch)(input, init);
+  };
+  return loadTicketKpis(new PulseApi(() => session.sessionToken, once), ticketId);
+}
+
+/**
  * Starts the sidebar's first requests: the ticket's figures as soon as the helpdesk has
- * told the ticket's id, and the health check. The agent's own KPIs are not among them:
+ * told the ticket's id, and the health check. `handover`: the ticket and figures the page's
+ * boot script already asked for, taken over instead of asked again. The agent's own KPIs are not among them:
  * the sidebar asks for those once the ticket's figures are in.
  */
-export function startSidebarPrefetch(client: HelpdeskClient, session: Session, fetchImpl?: typeof fetch): SidebarPrefetch {
+export function startSidebarPrefetch(
+  client: HelpdeskClient,
+  session: Session,
+  fetchImpl?: typeof fetch,
+  handover?: SidebarHandover | null,
+): SidebarPrefetch {
   const api = new PulseApi(() => session.sessionToken, fetchImpl);
-  const ticket = prefetch(client.ticket());
+  const ticket = prefetch(handover?.ticket ?? client.ticket());
   let kpis: { ticketId: number; entry: Prefetch<TicketKpis | null> } | null = null;
   // Registered before any view can see the ticket, so the figures' prefetch exists by then.
   void ticket.promise.then((t) => {
-    if (t) kpis = { ticketId: t.id, entry: prefetch(loadTicketKpis(api, t.id)) };
+    if (t) kpis = { ticketId: t.id, entry: prefetch(handedOrLoaded(api, t.id, handover, session, fetchImpl)) };
   });
   // In the next task: after the figures' request when the helpdesk answers at once (the
   // backend then answers that one first), and never later whatever the helpdesk does. The

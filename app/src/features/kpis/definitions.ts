@@ -77,6 +77,15 @@ export function kpiValue(kpis: Kpis, key: KpiKey): number | null {
   return null;
 }
 
+/**
+ * True when the figure's median, p90 and attainment come from quantile sketches (the Stat's
+ * `approx`: windows longer than 93 days, within 1% relative error); shown as "≈". Only
+ * duration figures have them; counts, rates and means are always exact.
+ */
+export function kpiApprox(kpis: Kpis, key: KpiKey): boolean {
+  return isDuration(key) && kpis[key]?.approx === true;
+}
+
 /** How many tickets/responses stand behind the figure. */
 export function kpiSample(kpis: Kpis, key: KpiKey): number {
   if (isDuration(key)) return kpis[key]?.count ?? 0;

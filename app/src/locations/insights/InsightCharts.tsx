@@ -29,6 +29,8 @@ interface Point {
   fcr: number;
   nHandle: number;
   nFcr: number;
+  /** The handle time's median comes from a sketch (a window over 93 days). */
+  approx: boolean;
   low: boolean;
 }
 
@@ -40,6 +42,7 @@ export function AgentScatterChart({ agents }: { agents: AgentKpis[] }) {
     fcr: a.fcr.rate!,
     nHandle: a.handleTimeMinutes!.count,
     nFcr: a.fcr.eligible,
+    approx: a.handleTimeMinutes!.approx,
     low: Boolean(a.fcr.lowSample || a.handleTimeMinutes!.lowSample),
   }));
   const fcrTarget = agents.find((a) => typeof a.fcr.target === 'number')?.fcr.target ?? null;
@@ -51,8 +54,9 @@ export function AgentScatterChart({ agents }: { agents: AgentKpis[] }) {
       <div style={{ background: '#fff', border: `1px solid ${colors.border}`, padding: '6px 8px', fontSize: 12 }}>
         <strong>{p.name}</strong>
         <div>
-          {i18n.t('kpi.handleTimeMinutes.label')}: {i18n.t('insights.trendPoint', { value: i18n.duration(p.handle), n: p.nHandle })}
+          {i18n.t('kpi.handleTimeMinutes.label')}: {i18n.t('insights.trendPoint', { value: `${p.approx ? '≈ ' : ''}${i18n.duration(p.handle)}`, n: p.nHandle })}
         </div>
+        {p.approx ? <div style={{ color: colors.muted, maxWidth: 260 }}>{i18n.t('approx.title')}</div> : null}
         <div>
           {i18n.t('kpi.fcr.label')}: {i18n.t('insights.trendPoint', { value: i18n.percent(p.fcr), n: p.nFcr })}
         </div>

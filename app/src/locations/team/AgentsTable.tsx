@@ -5,10 +5,10 @@
  */
 import { Table } from '@zendeskgarden/react-tables';
 import type { AgentKpis, Kpis } from '../../../../contract/index.js';
-import { DurationText, TargetBadge, formatKpi } from '../../components/figures';
+import { ApproxMark, DurationText, TargetBadge, formatKpi } from '../../components/figures';
 import { Delta } from '../../components/Delta';
 import { CsatScore } from '../../components/KpiValue';
-import { KPI_DEFS, kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../../features/kpis/definitions';
+import { KPI_DEFS, kpiApprox, kpiDef, kpiLowSample, kpiSample, kpiValue, targetStatus, type KpiKey } from '../../features/kpis/definitions';
 import { useI18n } from '../../i18n';
 import type { Drill } from './DrillDown';
 import { Figure, FigureButton, Scroll } from './styles';
@@ -116,15 +116,25 @@ function FigureCell({ kpis, kpi, onDrill }: { kpis: Kpis; kpi: KpiKey; onDrill?:
   const sample = kpiSample(kpis, kpi);
   // A low sample: muted, with its n, never coloured against the target (kpis.md "Small samples").
   const low = kpiLowSample(kpis, kpi);
+  // The median and the attainment of a long window come from sketches: "≈" before each.
+  const approx = kpiApprox(kpis, kpi);
   const content = (
     <Figure $met={low ? null : status.met} className={low ? 'pulse-low-sample' : undefined} data-low-sample={low || undefined}>
       {kpi === 'csat' ? (
         <CsatScore csat={kpis.csat} />
       ) : (
-        <span data-figure-value>{def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}</span>
+        <span data-figure-value>
+          {approx && value !== null ? <ApproxMark /> : null}
+          {def.kind === 'duration' ? <DurationText minutes={value} /> : formatKpi(i18n, def.kind, value)}
+        </span>
       )}
       {def.kind !== 'count' && kpi !== 'csat' && value !== null ? <small>{i18n.t('common.sample', { n: sample })}</small> : null}
-      {status.attainment !== null ? <small>{i18n.t('target.attainment', { pct: i18n.percent(status.attainment) })}</small> : null}
+      {status.attainment !== null ? (
+        <small data-attainment>
+          {approx ? <ApproxMark /> : null}
+          {i18n.t('target.attainment', { pct: i18n.percent(status.attainment) })}
+        </small>
+      ) : null}
       <TargetBadge met={low ? null : status.met} target={status.target} kind={def.kind} lowSample={low} />
       <Delta kpis={kpis} kpi={kpi} />
     </Figure>

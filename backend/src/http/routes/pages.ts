@@ -1,9 +1,12 @@
 /**
  * The app's pages. With `signedUrls: true` the helpdesk POSTs each location's first
  * load with a signed `token`; the page is answered only after that token is verified,
- * with a fresh session injected as `<meta name="pulse-session">` for the app to read.
+ * with a fresh session injected as `<meta name="pulse-session">` (the head's first element)
+ * for the app to read.
  * Page loads count against the rate limits of the user the verified token names
  * (`verifiedLimits`, http/security.ts), never against the address they come from.
+ * Its bare `<script>` tags (the ticket sidebar's inline boot script) get this response's
+ * CSP nonce (http/security.ts), so the browser runs them and no other inline script.
  * Static assets are served from the built `dist/app/`. In demo mode `/` is the
  * standalone preview (a fake ticket view hosting both locations).
  *
@@ -20,7 +23,7 @@ import express, { Router, type RequestHandler } from 'express';
 import type { Db } from '../../db/database.js';
 import { ApiError } from '../errors.js';
 import { sessionForUser, type ExchangeOptions } from '../auth/exchange.js';
-import { withinLimits } from '../security.js';
+import { cspNonce, withinLimits } from '../security.js';
 import type { HelpdeskTokenVerifier } from '../auth/helpdesk-token.js';
 
 export interface PageRouteDeps {
@@ -82,7 +85,9 @@ export function pageRoutes(deps: PageRouteDeps): Router {
       const session = await sessionForUser(deps.db, deps.sessionSecret, identity.account, identity.userId, deps.exchangeOptions);
       const html = await readPage(location);
       const meta = `<meta name="pulse-session" content="${escapeAttribute(JSON.stringify(session))}">`;
-      res.set('Cache-Control', 'no-store').type('html').send(html.replace('</head>', `${meta}</head>`));
+      // At the head's start: the sidebar's boot script, early in the head, reads it.
+      const page = html.replace('<head>', `<head>${meta}`).replaceAll('<script>', `<script nonce="${cspNonce(res)}">`);
+      res.set('Cache-Control', 'no-store').type('html').send(page);
     });
   }
 
