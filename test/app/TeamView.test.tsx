@@ -112,6 +112,12 @@ describe('TeamView data', () => {
       const last = f.callsTo('/api/v1/kpis/agents').at(-1)!.url.searchParams;
       expect((Date.parse(last.get('to')!) - Date.parse(last.get('from')!)) / 86_400_000).toBe(90);
     });
+    // A year, as a lead reviewing the year asks for it (read from sketches: issue 15).
+    fireEvent.change(screen.getByTestId('window-select'), { target: { value: '365' } });
+    await waitFor(() => {
+      const last = f.callsTo('/api/v1/kpis/agents').at(-1)!.url.searchParams;
+      expect((Date.parse(last.get('to')!) - Date.parse(last.get('from')!)) / 86_400_000).toBe(365);
+    });
 
     fireEvent.change(screen.getByTestId('window-select'), { target: { value: 'custom' } });
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01' } });

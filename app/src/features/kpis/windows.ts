@@ -1,6 +1,6 @@
 import type { TimeWindow } from '../../../../contract/index.js';
 
-export type WindowPreset = '7' | '30' | '90' | 'custom';
+export type WindowPreset = '7' | '30' | '90' | '365' | 'custom';
 
 /** The last `days` days up to the start of the next minute (stable for a minute, so refetches match). */
 export function lastDays(days: number, now: number = Date.now()): TimeWindow {

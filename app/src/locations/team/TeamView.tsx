@@ -205,6 +205,8 @@ function TeamViewBody({ notice }: { notice: JSX.Element | null }) {
               <option value="7">{t('window.days', { count: 7 })}</option>
               <option value="30">{t('window.days', { count: 30 })}</option>
               <option value="90">{t('window.days', { count: 90 })}</option>
+              {/* Over 93 days: median, p90 and attainment come from sketches, shown with "≈". */}
+              <option value="365">{t('window.days', { count: 365 })}</option>
               <option value="custom">{t('window.custom')}</option>
             </Select>
           </Field>
