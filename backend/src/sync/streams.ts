@@ -13,6 +13,7 @@ import {
   holidayRow,
   membershipRow,
   metricSetRow,
+  normaliseScore,
   ratingRow,
   rowsFromTicketEvents,
   scheduleRow,
@@ -23,7 +24,8 @@ import { runExport } from './export-loop.js';
 import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
-import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
+import { getCursor, replaceAll, setCursor } from './repository.js';
+import { upsertMarkingDirty, upsertRows, upsertThen } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
@@ -45,21 +47,19 @@ const isAgentRole = (role: string | null | undefined) => role === 'agent' || rol
 /**
  * Upserts users; a user who became an agent or stopped being one changes the facts of
  * the tickets they wrote on or requested (kpis/facts/rules.ts decides by role), so those
- * tickets are marked dirty in the same transaction.
+ * tickets are marked dirty in the same transaction. The switch is found by the upsert's
+ * own statement (its sibling read of `users` sees the roles as they were before it).
  */
 async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
   if (users.length === 0) return;
   const rows = users.map((u) => userRow(ctx.accountId, u));
-  const known = await trx
-    .selectFrom('users')
-    .select(['id', 'role'])
-    .where('account_id', '=', ctx.accountId)
-    .where('id', 'in', rows.map((r) => r.id))
-    .execute();
-  const before = new Map(known.map((u) => [Number(u.id), u.role]));
-  const switched = rows.filter((r) => before.has(r.id) && isAgentRole(before.get(r.id)) !== isAgentRole(r.role)).map((r) => r.id);
-  countWritten(ctx, 'users', (await upsertRows(trx, 'users', rows, ['account_id', 'id'], ['id'])).length);
-  await markTicketsOfUsersDirty(trx, ctx.accountId, switched);
+  const agent = (role: ReturnType<typeof sql.ref>) => sql`(${role} in ('agent', 'admin'))`;
+  const results = await upsertThen<'users', { n: number; switched: Array<number | string> }>(trx, 'users', rows, ['account_id', 'id'], ['id', 'role'], sql`
+    select count(*)::int as n,
+      coalesce(array_agg(c.id) filter (where ${agent(sql.ref('before.role'))} <> ${agent(sql.ref('c.role'))}), '{}') as switched
+    from changed c left join users before on before.account_id = ${ctx.accountId} and before.id = c.id`);
+  countWritten(ctx, 'users', results.reduce((sum, r) => sum + Number(r.n), 0));
+  await markTicketsOfUsersDirty(trx, ctx.accountId, results.flatMap((r) => r.switched.map(Number)));
 }
 
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
@@ -83,31 +83,33 @@ const tickets: Stream = {
       write: async (trx, page) => {
         await upsertUsers(ctx, trx, page.users);
         countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
-        const changedTickets = await upsertRows(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], ['id']);
-        const changedMetrics = await upsertRows(trx, 'ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id'], ['ticket_id']);
-        countWritten(ctx, 'tickets', changedTickets.length);
-        countWritten(ctx, 'ticket_metric_sets', changedMetrics.length);
+        countWritten(ctx, 'tickets', await upsertMarkingDirty(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], 'id'));
+        const metricSets = page.metric_sets.map((m) => metricSetRow(ctx.accountId, m));
+        countWritten(ctx, 'ticket_metric_sets', await upsertMarkingDirty(trx, 'ticket_metric_sets', metricSets, ['account_id', 'ticket_id'], 'ticket_id'));
         // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
         // One UPDATE … FROM (VALUES …) per page; the last occurrence of a rating wins.
         const ratingUpdates = new Map<number, { score: string; updatedAt: string }>();
         for (const t of page.tickets) {
           if (!t.satisfaction_rating?.id) continue;
-          const score = ticketRow(ctx.accountId, t).satisfaction_score!;
+          const score = normaliseScore(t.satisfaction_rating.score);
           if (!['good', 'bad', 'offered'].includes(score)) continue;
           ratingUpdates.set(t.satisfaction_rating.id, { score, updatedAt: String(t.updated_at) });
         }
-        const changedRatings: number[] = [];
         if (ratingUpdates.size) {
           const values = sql.join([...ratingUpdates].map(([id, u]) => sql`(${id}::bigint, ${u.score}::text, ${u.updatedAt}::timestamptz)`));
-          const res = await sql<{ ticket_id: number }>`
-            update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
-            from (values ${values}) v(id, score, updated_at)
-            where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
-            returning r.ticket_id`.execute(trx);
-          countWritten(ctx, 'satisfaction_ratings', res.rows.length);
-          changedRatings.push(...res.rows.map((r) => Number(r.ticket_id)));
+          const res = await sql<{ n: number }>`
+            with changed as (
+              update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
+              from (values ${values}) v(id, score, updated_at)
+              where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
+              returning r.account_id, r.ticket_id),
+            marked as (
+              insert into ticket_facts_dirty (account_id, ticket_id)
+              select distinct account_id, ticket_id from changed
+              on conflict do nothing)
+            select count(*)::int as n from changed`.execute(trx);
+          countWritten(ctx, 'satisfaction_ratings', Number(res.rows[0]?.n ?? 0));
         }
-        await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id), ...changedRatings]);
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
       },
       items: (page) => page.tickets.length,
@@ -142,13 +144,11 @@ const ticketEvents: Stream = {
       write: async (trx, page) => {
         const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
         const nextStart = nextStartOf(page, startTime);
-        const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
-        const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
-        countWritten(ctx, 'ticket_comments', changedComments.length);
-        countWritten(ctx, 'ticket_field_changes', changedFields.length);
+        countWritten(ctx, 'ticket_comments', await upsertMarkingDirty(trx, 'ticket_comments', comments, ['account_id', 'id'], 'ticket_id'));
+        countWritten(ctx, 'ticket_field_changes', await upsertMarkingDirty(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], 'ticket_id'));
         const surveyTickets = await upsertSurveyEvents(trx, surveyEventRowsFromTicketEvents(ctx.accountId, page.ticket_events));
         countWritten(ctx, 'csat_survey_events', surveyTickets.length);
-        await markTicketsDirty(trx, ctx.accountId, [...[...changedComments, ...changedFields].map((r) => r.ticket_id), ...surveyTickets]);
+        await markTicketsDirty(trx, ctx.accountId, surveyTickets);
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
       },
       items: (page) => page.ticket_events.length,
@@ -179,9 +179,8 @@ const satisfactionRatings: Stream = {
       nextFrom: (page) => page.nextCursor ?? null,
       write: async (trx, page) => {
         for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
-        const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
-        countWritten(ctx, 'satisfaction_ratings', changed.length);
-        await markTicketsDirty(trx, ctx.accountId, changed.map((r) => r.ticket_id));
+        const ratings = page.items.map((r) => ratingRow(ctx.accountId, r));
+        countWritten(ctx, 'satisfaction_ratings', await upsertMarkingDirty(trx, 'satisfaction_ratings', ratings, ['account_id', 'id'], 'ticket_id'));
         await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
           ? { cursor: page.nextCursor, startTime }
           : { cursor: null, startTime: newest });
