@@ -25,7 +25,7 @@ import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { getCursor, replaceAll, setCursor } from './repository.js';
-import { upsertMarkingDirty, upsertRows, upsertThen } from './upsert.js';
+import { encodeRows, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
@@ -50,17 +50,18 @@ const isAgentRole = (role: string | null | undefined) => role === 'agent' || rol
  * tickets are marked dirty in the same transaction. The switch is found by the upsert's
  * own statement (its sibling read of `users` sees the roles as they were before it).
  */
-async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
-  if (users.length === 0) return;
-  const rows = users.map((u) => userRow(ctx.accountId, u));
+async function upsertUsers(ctx: StreamContext, trx: Executor, rows: EncodedRows<'users'>) {
+  if (rows.chunks.length === 0) return;
   const agent = (role: ReturnType<typeof sql.ref>) => sql`(${role} in ('agent', 'admin'))`;
-  const results = await upsertThen<'users', { n: number; switched: Array<number | string> }>(trx, 'users', rows, ['account_id', 'id'], ['id', 'role'], sql`
+  const results = await upsertThen<{ n: number; switched: Array<number | string> }>(trx, rows, ['id', 'role'], sql`
     select count(*)::int as n,
       coalesce(array_agg(c.id) filter (where ${agent(sql.ref('before.role'))} <> ${agent(sql.ref('c.role'))}), '{}') as switched
     from changed c left join users before on before.account_id = ${ctx.accountId} and before.id = c.id`);
   countWritten(ctx, 'users', results.reduce((sum, r) => sum + Number(r.n), 0));
   await markTicketsOfUsersDirty(trx, ctx.accountId, results.flatMap((r) => r.switched.map(Number)));
 }
+
+const encodeUsers = (ctx: StreamContext, users: HelpdeskUser[]) => encodeRows('users', users.map((u) => userRow(ctx.accountId, u)), ['account_id', 'id']);
 
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
 function coverage(start: number, reached: number, now: Date): number {
@@ -80,12 +81,17 @@ const tickets: Stream = {
       first,
       fetchPage: (from) => ctx.api.exportTickets(from),
       nextFrom: nextCursor,
-      write: async (trx, page) => {
-        await upsertUsers(ctx, trx, page.users);
-        countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
-        countWritten(ctx, 'tickets', await upsertMarkingDirty(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], 'id'));
-        const metricSets = page.metric_sets.map((m) => metricSetRow(ctx.accountId, m));
-        countWritten(ctx, 'ticket_metric_sets', await upsertMarkingDirty(trx, 'ticket_metric_sets', metricSets, ['account_id', 'ticket_id'], 'ticket_id'));
+      prepare: (page) => ({
+        users: encodeUsers(ctx, page.users),
+        groups: encodeRows('groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id']),
+        tickets: encodeRows('tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id']),
+        metricSets: encodeRows('ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id']),
+      }),
+      write: async (trx, page, rows) => {
+        await upsertUsers(ctx, trx, rows.users);
+        countWritten(ctx, 'groups', await upsertCount(trx, rows.groups));
+        countWritten(ctx, 'tickets', await upsertMarkingDirty(trx, rows.tickets, 'id'));
+        countWritten(ctx, 'ticket_metric_sets', await upsertMarkingDirty(trx, rows.metricSets, 'ticket_id'));
         // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
         // One UPDATE … FROM (VALUES …) per page; the last occurrence of a rating wins.
         const ratingUpdates = new Map<number, { score: string; updatedAt: string }>();
@@ -141,11 +147,17 @@ const ticketEvents: Stream = {
       first: firstStart,
       fetchPage: (from) => ctx.api.exportTicketEvents(from),
       nextFrom: (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)),
-      write: async (trx, page) => {
+      prepare: (page) => {
         const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+        return {
+          comments: encodeRows('ticket_comments', comments, ['account_id', 'id']),
+          changes: encodeRows('ticket_field_changes', changes, ['account_id', 'id', 'field']),
+        };
+      },
+      write: async (trx, page, rows) => {
         const nextStart = nextStartOf(page, startTime);
-        countWritten(ctx, 'ticket_comments', await upsertMarkingDirty(trx, 'ticket_comments', comments, ['account_id', 'id'], 'ticket_id'));
-        countWritten(ctx, 'ticket_field_changes', await upsertMarkingDirty(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], 'ticket_id'));
+        countWritten(ctx, 'ticket_comments', await upsertMarkingDirty(trx, rows.comments, 'ticket_id'));
+        countWritten(ctx, 'ticket_field_changes', await upsertMarkingDirty(trx, rows.changes, 'ticket_id'));
         const surveyTickets = await upsertSurveyEvents(trx, surveyEventRowsFromTicketEvents(ctx.accountId, page.ticket_events));
         countWritten(ctx, 'csat_survey_events', surveyTickets.length);
         await markTicketsDirty(trx, ctx.accountId, surveyTickets);
@@ -177,10 +189,10 @@ const satisfactionRatings: Stream = {
       first: stored.cursor ?? undefined,
       fetchPage: (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor),
       nextFrom: (page) => page.nextCursor ?? null,
-      write: async (trx, page) => {
+      prepare: (page) => encodeRows('satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id']),
+      write: async (trx, page, ratings) => {
         for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
-        const ratings = page.items.map((r) => ratingRow(ctx.accountId, r));
-        countWritten(ctx, 'satisfaction_ratings', await upsertMarkingDirty(trx, 'satisfaction_ratings', ratings, ['account_id', 'id'], 'ticket_id'));
+        countWritten(ctx, 'satisfaction_ratings', await upsertMarkingDirty(trx, ratings, 'ticket_id'));
         await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
           ? { cursor: page.nextCursor, startTime }
           : { cursor: null, startTime: newest });
@@ -203,8 +215,9 @@ const users: Stream = {
       first,
       fetchPage: (from) => ctx.api.exportUsers(from),
       nextFrom: nextCursor,
-      write: async (trx, page) => {
-        await upsertUsers(ctx, trx, page.users);
+      prepare: (page) => encodeUsers(ctx, page.users),
+      write: async (trx, page, users) => {
+        await upsertUsers(ctx, trx, users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
       },
       items: (page) => page.users.length,
@@ -229,7 +242,7 @@ const agents: Stream = {
     for (;;) {
       const page = await ctx.api.listAgents(cursor);
       await ctx.db.transaction().execute(async (trx) => {
-        await upsertUsers(ctx, trx, page.items);
+        await upsertUsers(ctx, trx, encodeUsers(ctx, page.items));
         await setCursor(trx, ctx.accountId, 'agents', { cursor: page.nextCursor ?? 'complete', startTime: null });
       });
       items += page.items.length;

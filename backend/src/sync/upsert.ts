@@ -49,10 +49,11 @@ const isJson = (type: string) => type === 'jsonb' || type === 'json';
 const NEEDS_ESCAPE = /[\\"]/;
 
 /**
- * One column's values as a PostgreSQL array literal: every non-null element quoted (so
- * text such as "NULL" or "a,b" stays text), backslashes and quotes escaped; jsonb as text.
+ * One column's values as a PostgreSQL array literal: numbers and booleans bare, every
+ * other element quoted (so text such as "NULL" or "a,b" stays text), backslashes and quotes escaped; objects (for
+ * json columns, which travel as text[]) as JSON.
  */
-export function arrayLiteral(values: readonly unknown[], type: string): string {
+export function arrayLiteral(values: readonly unknown[]): string {
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -60,29 +61,49 @@ export function arrayLiteral(values: readonly unknown[], type: string): string {
       parts[i] = 'NULL';
       continue;
     }
-    let s: string;
-    if (typeof v === 'number' || typeof v === 'bigint') s = String(v);
-    else if (typeof v === 'boolean') s = v ? 't' : 'f';
-    else if (v instanceof Date) s = v.toISOString();
-    else if (typeof v === 'string') s = v;
-    else if (isJson(type)) s = JSON.stringify(v);
-    else throw new Error(`upsertRows: cannot store ${typeof v} in a ${type} column`);
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      parts[i] = String(v);
+      continue;
+    }
+    if (typeof v === 'boolean') {
+      parts[i] = v ? 't' : 'f';
+      continue;
+    }
+    const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v); // an object: for a json(b) column
     parts[i] = NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
   }
   return `{${parts.join(',')}}`;
 }
 
-/** A prepared upsert: the INSERT statement for each chunk of the page's (deduplicated) rows. */
-async function upsertStatements<T extends Table>(
-  db: Executor,
-  table: T,
-  rows: Insertable<Database[T]>[],
-  keys: readonly string[],
-  returning: readonly string[],
-): Promise<RawBuilder<unknown>[]> {
-  if (rows.length === 0) return [];
+/**
+ * A page's rows of one table, deduplicated (the last of rows sharing a key wins) and
+ * encoded as one array literal per column, in chunks. Pure, so the sync can encode the
+ * next page while the database writes the current one (export-loop.ts).
+ */
+export interface EncodedRows<T extends Table = Table> {
+  table: T;
+  keys: readonly string[];
+  columns: string[];
+  /** per chunk, one array literal per column (in `columns` order) */
+  chunks: string[][];
+}
+
+export function encodeRows<T extends Table>(table: T, rows: Insertable<Database[T]>[], keys: readonly string[]): EncodedRows<T> {
+  if (rows.length === 0) return { table, keys, columns: [], chunks: [] };
   const unique = dedupeByKey(rows as Record<string, unknown>[], keys);
-  const allColumns = Object.keys(unique[0]!);
+  const columns = Object.keys(unique[0]!);
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
+    const chunk = unique.slice(i, i + UPSERT_CHUNK);
+    chunks.push(columns.map((c) => arrayLiteral(chunk.map((row) => row[c]))));
+  }
+  return { table, keys, columns, chunks };
+}
+
+/** The INSERT … ON CONFLICT statement of each chunk of encoded rows. */
+async function upsertStatements(db: Executor, rows: EncodedRows, returning: readonly string[]): Promise<RawBuilder<unknown>[]> {
+  if (rows.chunks.length === 0) return [];
+  const { table, keys, columns: allColumns } = rows;
   const columns = allColumns.filter((c) => !keys.includes(c));
   const types = await typesOf(db, table, allColumns);
   const distinct = sql.join(
@@ -94,23 +115,12 @@ async function upsertStatements<T extends Table>(
     : sql`do nothing`;
   const select = sql.join(allColumns.map((c) => (isJson(types.get(c)!) ? sql`${sql.ref(`u.${c}`)}::${sql.raw(types.get(c)!)}` : sql.ref(`u.${c}`))));
   const names = sql.join(allColumns.map((c) => sql.ref(c)));
-  const statements: RawBuilder<unknown>[] = [];
-  for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
-    const chunk = unique.slice(i, i + UPSERT_CHUNK);
-    const arrays = sql.join(
-      allColumns.map((c) => {
-        const type = types.get(c)!;
-        const literal = arrayLiteral(chunk.map((row) => row[c]), type);
-        return sql`${literal}::${sql.raw(isJson(type) ? 'text[]' : `${type}[]`)}`;
-      }),
-    );
-    statements.push(sql`
+  const arrayTypes = allColumns.map((c) => sql.raw(isJson(types.get(c)!) ? 'text[]' : `${types.get(c)!}[]`));
+  return rows.chunks.map((literals) => sql`
       insert into ${sql.table(table)} (${names})
-      select ${select} from unnest(${arrays}) as u(${names})
+      select ${select} from unnest(${sql.join(literals.map((literal, i) => sql`${literal}::${arrayTypes[i]!}`))}) as u(${names})
       on conflict (${sql.join(keys.map((k) => sql.ref(k)))}) ${conflict}
       ${returning.length ? sql`returning ${sql.join(returning.map((r) => sql.ref(r)))}` : sql``}`);
-  }
-  return statements;
 }
 
 /**
@@ -125,48 +135,41 @@ export async function upsertRows<T extends Table, K extends string>(
   returning: readonly K[] = [],
 ): Promise<Array<Record<K, number>>> {
   const changed: Array<Record<K, number>> = [];
-  for (const statement of await upsertStatements(db, table, rows, keys, returning)) {
+  for (const statement of await upsertStatements(db, encodeRows(table, rows, keys), returning)) {
     const result = await (statement as RawBuilder<Record<K, number>>).execute(db);
     if (returning.length) changed.push(...result.rows);
   }
   return changed;
 }
 
+/** Upserts the encoded rows; returns how many were inserted or changed. */
+export async function upsertCount(db: Executor, rows: EncodedRows): Promise<number> {
+  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id'], sql`select count(*)::int as n from changed`);
+  return counts.reduce((sum, c) => sum + Number(c.n), 0);
+}
+
 /**
- * Upserts the rows and runs `then` in the same statement, after `with changed as (the
+ * Upserts the encoded rows and runs `then` in the same statement, after `with changed as (the
  * upsert … returning <returning>)`: `then` reads the inserted or changed rows as
  * `changed` (and, being in the same snapshot, the table as it was before the upsert).
  * Returns the rows `then` selects, over every chunk.
  */
-export async function upsertThen<T extends Table, R>(
-  db: Executor,
-  table: T,
-  rows: Insertable<Database[T]>[],
-  keys: readonly string[],
-  returning: readonly string[],
-  then: RawBuilder<unknown>,
-): Promise<R[]> {
+export async function upsertThen<R>(db: Executor, rows: EncodedRows, returning: readonly string[], then: RawBuilder<unknown>): Promise<R[]> {
   const out: R[] = [];
-  for (const statement of await upsertStatements(db, table, rows, keys, returning)) {
+  for (const statement of await upsertStatements(db, rows, returning)) {
     out.push(...(await sql<R>`with changed as (${statement}) ${then}`.execute(db)).rows);
   }
   return out;
 }
 
 /**
- * Upserts the rows and, in the same statement, marks dirty the tickets (`ticketColumn`
+ * Upserts the encoded rows and, in the same statement, marks dirty the tickets (`ticketColumn`
  * of the rows that were inserted or changed) whose facts must be recomputed: the
  * ticket_facts_dirty queue of kpis/dirty-tickets.ts, filled set-based from the rows
  * the upsert returned. Returns how many rows were inserted or changed.
  */
-export async function upsertMarkingDirty<T extends Table>(
-  db: Executor,
-  table: T,
-  rows: Insertable<Database[T]>[],
-  keys: readonly string[],
-  ticketColumn: string,
-): Promise<number> {
-  const counts = await upsertThen<T, { n: number }>(db, table, rows, keys, ['account_id', ticketColumn], sql`,
+export async function upsertMarkingDirty(db: Executor, rows: EncodedRows, ticketColumn: string): Promise<number> {
+  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id', ticketColumn], sql`,
     marked as (
       insert into ticket_facts_dirty (account_id, ticket_id)
       select distinct account_id, ${sql.ref(ticketColumn)} from changed
