@@ -25,7 +25,7 @@ import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { getCursor, replaceAll, setCursor } from './repository.js';
-import { encodeRows, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
+import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
@@ -41,8 +41,6 @@ const nextCursor = (page: { end_of_stream: boolean; after_cursor?: string | null
 function countWritten(ctx: StreamContext, table: string, n: number) {
   ctx.written[table] = (ctx.written[table] ?? 0) + n;
 }
-
-const isAgentRole = (role: string | null | undefined) => role === 'agent' || role === 'admin';
 
 /**
  * Upserts users; a user who became an agent or stopped being one changes the facts of
@@ -108,12 +106,8 @@ const tickets: Stream = {
               update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
               from (values ${values}) v(id, score, updated_at)
               where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
-              returning r.account_id, r.ticket_id),
-            marked as (
-              insert into ticket_facts_dirty (account_id, ticket_id)
-              select distinct account_id, ticket_id from changed
-              on conflict do nothing)
-            select count(*)::int as n from changed`.execute(trx);
+              returning r.account_id, r.ticket_id)
+            ${markChangedDirty('ticket_id')}`.execute(trx);
           countWritten(ctx, 'satisfaction_ratings', Number(res.rows[0]?.n ?? 0));
         }
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });

@@ -20,8 +20,12 @@ type Table = keyof Database;
 
 function dedupeByKey<R extends Record<string, unknown>>(rows: R[], keys: readonly string[]): R[] {
   const byKey = new Map<string, R>();
-  for (const row of rows) byKey.set(keys.length === 1 ? String(row[keys[0]!]) : keys.map((k) => String(row[k])).join('|'), row);
-  return [...byKey.values()];
+  for (const row of rows) {
+    let key = String(row[keys[0]!]);
+    for (let k = 1; k < keys.length; k++) key += `|${String(row[keys[k]!])}`;
+    byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
 /** Rows per statement: one array parameter per column, so no bind-parameter limit; this only bounds statement size. */
@@ -48,31 +52,31 @@ async function typesOf(db: Executor, table: string, columns: readonly string[]):
 const isJson = (type: string) => type === 'jsonb' || type === 'json';
 const NEEDS_ESCAPE = /[\\"]/;
 
+/** One array element: numbers and booleans bare, anything else quoted with `\` and `"` escaped. */
+function element(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v); // an object: for a json(b) column
+  return NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
+}
+
 /**
  * One column's values as a PostgreSQL array literal: numbers and booleans bare, every
- * other element quoted (so text such as "NULL" or "a,b" stays text), backslashes and quotes escaped; objects (for
- * json columns, which travel as text[]) as JSON.
+ * other element quoted (so text such as "NULL" or "a,b" stays text), backslashes and
+ * quotes escaped; objects (for json columns, which travel as text[]) as JSON.
  */
 export function arrayLiteral(values: readonly unknown[]): string {
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) {
-      parts[i] = 'NULL';
-      continue;
-    }
-    if (typeof v === 'number' || typeof v === 'bigint') {
-      parts[i] = String(v);
-      continue;
-    }
-    if (typeof v === 'boolean') {
-      parts[i] = v ? 't' : 'f';
-      continue;
-    }
-    const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v); // an object: for a json(b) column
-    parts[i] = NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
-  }
-  return `{${parts.join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) out += i ? `,${element(values[i])}` : element(values[i]);
+  return `${out}}`;
+}
+
+/** `column` of rows [from, to) as an array literal, without an intermediate array. */
+function columnLiteral(rows: readonly Record<string, unknown>[], column: string, from: number, to: number): string {
+  let out = '{';
+  for (let i = from; i < to; i++) out += i > from ? `,${element(rows[i]![column])}` : element(rows[i]![column]);
+  return `${out}}`;
 }
 
 /**
@@ -94,8 +98,8 @@ export function encodeRows<T extends Table>(table: T, rows: Insertable<Database[
   const columns = Object.keys(unique[0]!);
   const chunks: string[][] = [];
   for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
-    const chunk = unique.slice(i, i + UPSERT_CHUNK);
-    chunks.push(columns.map((c) => arrayLiteral(chunk.map((row) => row[c]))));
+    const end = Math.min(unique.length, i + UPSERT_CHUNK);
+    chunks.push(columns.map((c) => columnLiteral(unique, c, i, end)));
   }
   return { table, keys, columns, chunks };
 }
@@ -164,16 +168,24 @@ export async function upsertThen<R>(db: Executor, rows: EncodedRows, returning: 
 
 /**
  * Upserts the encoded rows and, in the same statement, marks dirty the tickets (`ticketColumn`
- * of the rows that were inserted or changed) whose facts must be recomputed: the
- * ticket_facts_dirty queue of kpis/dirty-tickets.ts, filled set-based from the rows
- * the upsert returned. Returns how many rows were inserted or changed.
+ * of the rows that were inserted or changed) whose facts must be recomputed, set-based
+ * from the rows the upsert returned. Returns how many rows were inserted or changed.
  */
 export async function upsertMarkingDirty(db: Executor, rows: EncodedRows, ticketColumn: string): Promise<number> {
-  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id', ticketColumn], sql`,
+  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id', ticketColumn], markChangedDirty(ticketColumn));
+  return counts.reduce((sum, c) => sum + Number(c.n), 0);
+}
+
+/**
+ * The tail of a `with changed as (… returning account_id, <ticketColumn>)` statement that
+ * marks those tickets dirty (the ticket_facts_dirty queue of kpis/dirty-tickets.ts) and
+ * selects how many rows changed, as `n`.
+ */
+export function markChangedDirty(ticketColumn: string): RawBuilder<unknown> {
+  return sql`,
     marked as (
       insert into ticket_facts_dirty (account_id, ticket_id)
       select distinct account_id, ${sql.ref(ticketColumn)} from changed
       on conflict do nothing)
-    select count(*)::int as n from changed`);
-  return counts.reduce((sum, c) => sum + Number(c.n), 0);
+    select count(*)::int as n from changed`;
 }
