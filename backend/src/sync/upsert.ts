@@ -2,9 +2,10 @@
  * The sync's bulk upserts: one `INSERT … SELECT FROM unnest(one array per column)
  * ON CONFLICT (keys) DO UPDATE … WHERE <some column is distinct>` per table and page,
  * so syncing the same page twice writes nothing. The page's rows travel as one PostgreSQL
- * array literal per column (encoded here, which is several times cheaper than node-postgres'
- * generic array encoder), and the tickets whose rows changed are marked dirty by the same
- * statement (`upsertMarkingDirty`): no ids travel back to the client and no second round trip.
+ * array literal per column (encoded here: about a third of the CPU node-postgres' generic
+ * array encoder took in the ingest profile), and the tickets whose rows changed are marked
+ * dirty by the same statement (`upsertMarkingDirty`): no ids travel back to the client and
+ * no second round trip.
  *
  * Why unnest rather than COPY into a staging table: measured on this project's page shape
  * (1,000 audits ≈ 1,200 field changes a page, PostgreSQL 15, pages interleaved so both saw
