@@ -51,10 +51,13 @@ function countWritten(ctx: StreamContext, table: string, n: number) {
 async function upsertUsers(ctx: StreamContext, trx: Executor, rows: EncodedRows<'users'>) {
   if (rows.chunks.length === 0) return;
   const agent = (role: ReturnType<typeof sql.ref>) => sql`(${role} in ('agent', 'admin'))`;
+  // A lookup by key per changed user (a join let the planner scan all the account's users
+  // on every page); null for a new user, who switched nothing.
+  const roleBefore = sql`(select ${agent(sql.ref('before.role'))} from users before where before.account_id = ${ctx.accountId} and before.id = c.id)`;
   const results = await upsertThen<{ n: number; switched: Array<number | string> }>(trx, rows, ['id', 'role'], sql`
     select count(*)::int as n,
-      coalesce(array_agg(c.id) filter (where ${agent(sql.ref('before.role'))} <> ${agent(sql.ref('c.role'))}), '{}') as switched
-    from changed c left join users before on before.account_id = ${ctx.accountId} and before.id = c.id`);
+      coalesce(array_agg(c.id) filter (where ${roleBefore} <> ${agent(sql.ref('c.role'))}), '{}') as switched
+    from changed c`);
   countWritten(ctx, 'users', results.reduce((sum, r) => sum + Number(r.n), 0));
   await markTicketsOfUsersDirty(trx, ctx.accountId, results.flatMap((r) => r.switched.map(Number)));
 }
