@@ -198,23 +198,27 @@ export function rowsFromTicketEvents(accountId: number, events: HelpdeskTicketEv
       }
       if (child.event_type !== 'Create' && child.event_type !== 'Change') continue;
       const kind = child.event_type === 'Create' ? 'create' : 'change';
-      const base = {
-        account_id: accountId,
-        id: child.id,
-        ticket_id: event.ticket_id,
-        audit_id: event.id,
-        kind,
-        author_id: event.updater_id && event.updater_id > 0 ? event.updater_id : null,
-        created_at: createdAt,
-      } as const;
+      const authorId = event.updater_id && event.updater_id > 0 ? event.updater_id : null;
       const previous = kind === 'change' ? text(child.previous_value) : null;
-      if (child.status !== undefined) changes.push({ ...base, field: 'status', value: text(child.status), previous_value: previous });
-      if (child.assignee_id !== undefined) changes.push({ ...base, field: 'assignee_id', value: text(child.assignee_id), previous_value: previous });
-      if (child.group_id !== undefined) changes.push({ ...base, field: 'group_id', value: text(child.group_id), previous_value: previous });
+      // A full literal per row (not a spread of shared fields): a page has thousands of them.
+      const change = (field: string, value: unknown) =>
+        changes.push({
+          account_id: accountId,
+          id: child.id,
+          ticket_id: event.ticket_id,
+          audit_id: event.id,
+          kind,
+          author_id: authorId,
+          created_at: createdAt,
+          field,
+          value: text(value),
+          previous_value: previous,
+        });
+      if (child.status !== undefined) change('status', child.status);
+      if (child.assignee_id !== undefined) change('assignee_id', child.assignee_id);
+      if (child.group_id !== undefined) change('group_id', child.group_id);
       if (child.custom_ticket_fields) {
-        for (const [fieldId, value] of Object.entries(child.custom_ticket_fields)) {
-          changes.push({ ...base, field: `custom_field:${fieldId}`, value: text(value), previous_value: previous });
-        }
+        for (const [fieldId, value] of Object.entries(child.custom_ticket_fields)) change(`custom_field:${fieldId}`, value);
       }
     }
   }

@@ -1,96 +1,14 @@
 /**
- * The sync's SQL: idempotent multi-row upserts, cursors and run records (dirty-ticket
- * marks: kpis/dirty-tickets.ts). Every function takes `db` (or a transaction) first so the service decides
- * what commits together. An upsert rewrites a row only when a value differs, so
- * syncing the same page twice writes nothing.
+ * The sync's SQL besides the bulk upserts (upsert.ts): cursors, reference-list
+ * replacement and run records (dirty-ticket marks: kpis/dirty-tickets.ts). Every
+ * function takes `db` (or a transaction) first so the service decides what commits together.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { Database } from '../db/schema.js';
+import { upsertRows } from './upsert.js';
 
 type Table = keyof Database;
-
-function dedupeByKey<R extends Record<string, unknown>>(rows: R[], keys: readonly string[]): R[] {
-  const byKey = new Map<string, R>();
-  for (const row of rows) byKey.set(keys.map((k) => String(row[k])).join('|'), row);
-  return [...byKey.values()];
-}
-
-/** Rows per upsert statement: one array parameter per column, so no bind-parameter limit; this only bounds statement size. */
-const UPSERT_CHUNK = 5000;
-
-/** Column → PostgreSQL type (format_type) per table, read once from the catalog. */
-const columnTypes = new Map<string, Map<string, string>>();
-
-async function typesOf(db: Executor, table: string, columns: readonly string[]): Promise<Map<string, string>> {
-  let types = columnTypes.get(table);
-  if (!types || columns.some((c) => !types!.has(c))) {
-    const res = await sql<{ name: string; type: string }>`
-      select attname as name, format_type(atttypid, atttypmod) as type
-      from pg_attribute
-      where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`.execute(db);
-    types = new Map(res.rows.map((r) => [r.name, r.type]));
-    columnTypes.set(table, types);
-    const missing = columns.filter((c) => !types!.has(c));
-    if (missing.length) throw new Error(`upsertRows: ${table} has no column ${missing.join(', ')}`);
-  }
-  return types;
-}
-
-/** One row value as an array element of the column's type (jsonb travels as text). */
-function arrayElement(value: unknown, type: string): unknown {
-  if (value === null || value === undefined) return null;
-  if (type === 'jsonb' || type === 'json') return typeof value === 'string' ? value : JSON.stringify(value);
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'bigint') return value.toString();
-  return value;
-}
-
-/**
- * INSERT … SELECT FROM unnest(one array per column) ON CONFLICT (keys) DO UPDATE only
- * where some column is distinct. Returns the rows actually inserted or changed,
- * projected to `returning`.
- */
-export async function upsertRows<T extends Table, K extends string>(
-  db: Executor,
-  table: T,
-  rows: Insertable<Database[T]>[],
-  keys: readonly string[],
-  returning: readonly K[] = [],
-): Promise<Array<Record<K, number>>> {
-  if (rows.length === 0) return [];
-  const unique = dedupeByKey(rows as Record<string, unknown>[], keys);
-  const allColumns = Object.keys(unique[0]!);
-  const columns = allColumns.filter((c) => !keys.includes(c));
-  const types = await typesOf(db, table, allColumns);
-  const isJson = (c: string) => types.get(c) === 'jsonb' || types.get(c) === 'json';
-  const distinct = sql.join(
-    columns.map((c) => sql`${sql.ref(`${table}.${c}`)} is distinct from excluded.${sql.ref(c)}`),
-    sql` or `,
-  );
-  const conflict = columns.length
-    ? sql`do update set ${sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))} where ${distinct}`
-    : sql`do nothing`;
-  const select = sql.join(allColumns.map((c) => (isJson(c) ? sql`${sql.ref(`u.${c}`)}::${sql.raw(types.get(c)!)}` : sql.ref(`u.${c}`))));
-  const changed: Array<Record<K, number>> = [];
-  for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
-    const chunk = unique.slice(i, i + UPSERT_CHUNK);
-    const arrays = sql.join(
-      allColumns.map((c) => {
-        const type = types.get(c)!;
-        const values = chunk.map((row) => arrayElement(row[c], type));
-        return sql`${values}::${sql.raw(isJson(c) ? 'text[]' : `${type}[]`)}`;
-      }),
-    );
-    const result = await sql<Record<K, number>>`
-      insert into ${sql.table(table)} (${sql.join(allColumns.map((c) => sql.ref(c)))})
-      select ${select} from unnest(${arrays}) as u(${sql.join(allColumns.map((c) => sql.ref(c)))})
-      on conflict (${sql.join(keys.map((k) => sql.ref(k)))}) ${conflict}
-      ${returning.length ? sql`returning ${sql.join(returning.map((r) => sql.ref(r)))}` : sql``}`.execute(db);
-    if (returning.length) changed.push(...result.rows);
-  }
-  return changed;
-}
 
 export interface StreamCursor {
   cursor: string | null;

@@ -13,6 +13,7 @@ import {
   holidayRow,
   membershipRow,
   metricSetRow,
+  normaliseScore,
   ratingRow,
   rowsFromTicketEvents,
   scheduleRow,
@@ -23,7 +24,8 @@ import { runExport } from './export-loop.js';
 import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
-import { getCursor, replaceAll, setCursor, upsertRows } from './repository.js';
+import { getCursor, replaceAll, setCursor } from './repository.js';
+import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
@@ -40,27 +42,27 @@ function countWritten(ctx: StreamContext, table: string, n: number) {
   ctx.written[table] = (ctx.written[table] ?? 0) + n;
 }
 
-const isAgentRole = (role: string | null | undefined) => role === 'agent' || role === 'admin';
-
 /**
  * Upserts users; a user who became an agent or stopped being one changes the facts of
  * the tickets they wrote on or requested (kpis/facts/rules.ts decides by role), so those
- * tickets are marked dirty in the same transaction.
+ * tickets are marked dirty in the same transaction. The switch is found by the upsert's
+ * own statement (its sibling read of `users` sees the roles as they were before it).
  */
-async function upsertUsers(ctx: StreamContext, trx: Executor, users: HelpdeskUser[]) {
-  if (users.length === 0) return;
-  const rows = users.map((u) => userRow(ctx.accountId, u));
-  const known = await trx
-    .selectFrom('users')
-    .select(['id', 'role'])
-    .where('account_id', '=', ctx.accountId)
-    .where('id', 'in', rows.map((r) => r.id))
-    .execute();
-  const before = new Map(known.map((u) => [Number(u.id), u.role]));
-  const switched = rows.filter((r) => before.has(r.id) && isAgentRole(before.get(r.id)) !== isAgentRole(r.role)).map((r) => r.id);
-  countWritten(ctx, 'users', (await upsertRows(trx, 'users', rows, ['account_id', 'id'], ['id'])).length);
-  await markTicketsOfUsersDirty(trx, ctx.accountId, switched);
+async function upsertUsers(ctx: StreamContext, trx: Executor, rows: EncodedRows<'users'>) {
+  if (rows.chunks.length === 0) return;
+  const agent = (role: ReturnType<typeof sql.ref>) => sql`(${role} in ('agent', 'admin'))`;
+  // A lookup by key per changed user (a join let the planner scan all the account's users
+  // on every page); null for a new user, who switched nothing.
+  const roleBefore = sql`(select ${agent(sql.ref('before.role'))} from users before where before.account_id = ${ctx.accountId} and before.id = c.id)`;
+  const results = await upsertThen<{ n: number; switched: Array<number | string> }>(trx, rows, ['id', 'role'], sql`
+    select count(*)::int as n,
+      coalesce(array_agg(c.id) filter (where ${roleBefore} <> ${agent(sql.ref('c.role'))}), '{}') as switched
+    from changed c`);
+  countWritten(ctx, 'users', results.reduce((sum, r) => sum + Number(r.n), 0));
+  await markTicketsOfUsersDirty(trx, ctx.accountId, results.flatMap((r) => r.switched.map(Number)));
 }
+
+const encodeUsers = (ctx: StreamContext, users: HelpdeskUser[]) => encodeRows('users', users.map((u) => userRow(ctx.accountId, u)), ['account_id', 'id']);
 
 /** Fraction of the way from `start` to now that a time-ordered export has covered. */
 function coverage(start: number, reached: number, now: Date): number {
@@ -80,34 +82,37 @@ const tickets: Stream = {
       first,
       fetchPage: (from) => ctx.api.exportTickets(from),
       nextFrom: nextCursor,
-      write: async (trx, page) => {
-        await upsertUsers(ctx, trx, page.users);
-        countWritten(ctx, 'groups', (await upsertRows(trx, 'groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id'], ['id'])).length);
-        const changedTickets = await upsertRows(trx, 'tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id'], ['id']);
-        const changedMetrics = await upsertRows(trx, 'ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id'], ['ticket_id']);
-        countWritten(ctx, 'tickets', changedTickets.length);
-        countWritten(ctx, 'ticket_metric_sets', changedMetrics.length);
+      prepare: (page) => ({
+        users: encodeUsers(ctx, page.users),
+        groups: encodeRows('groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id']),
+        tickets: encodeRows('tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id']),
+        metricSets: encodeRows('ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id']),
+      }),
+      write: async (trx, page, rows) => {
+        await upsertUsers(ctx, trx, rows.users);
+        countWritten(ctx, 'groups', await upsertCount(trx, rows.groups));
+        countWritten(ctx, 'tickets', await upsertMarkingDirty(trx, rows.tickets, 'id'));
+        countWritten(ctx, 'ticket_metric_sets', await upsertMarkingDirty(trx, rows.metricSets, 'ticket_id'));
         // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
         // One UPDATE … FROM (VALUES …) per page; the last occurrence of a rating wins.
         const ratingUpdates = new Map<number, { score: string; updatedAt: string }>();
         for (const t of page.tickets) {
           if (!t.satisfaction_rating?.id) continue;
-          const score = ticketRow(ctx.accountId, t).satisfaction_score!;
+          const score = normaliseScore(t.satisfaction_rating.score);
           if (!['good', 'bad', 'offered'].includes(score)) continue;
           ratingUpdates.set(t.satisfaction_rating.id, { score, updatedAt: String(t.updated_at) });
         }
-        const changedRatings: number[] = [];
         if (ratingUpdates.size) {
           const values = sql.join([...ratingUpdates].map(([id, u]) => sql`(${id}::bigint, ${u.score}::text, ${u.updatedAt}::timestamptz)`));
-          const res = await sql<{ ticket_id: number }>`
-            update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
-            from (values ${values}) v(id, score, updated_at)
-            where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
-            returning r.ticket_id`.execute(trx);
-          countWritten(ctx, 'satisfaction_ratings', res.rows.length);
-          changedRatings.push(...res.rows.map((r) => Number(r.ticket_id)));
+          const res = await sql<{ n: number }>`
+            with changed as (
+              update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
+              from (values ${values}) v(id, score, updated_at)
+              where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
+              returning r.account_id, r.ticket_id)
+            ${markChangedDirty('ticket_id')}`.execute(trx);
+          countWritten(ctx, 'satisfaction_ratings', Number(res.rows[0]?.n ?? 0));
         }
-        await markTicketsDirty(trx, ctx.accountId, [...changedTickets.map((r) => r.id), ...changedMetrics.map((r) => r.ticket_id), ...changedRatings]);
         await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
       },
       items: (page) => page.tickets.length,
@@ -139,16 +144,20 @@ const ticketEvents: Stream = {
       first: firstStart,
       fetchPage: (from) => ctx.api.exportTicketEvents(from),
       nextFrom: (page, from) => (page.end_of_stream ? null : nextStartOf(page, from)),
-      write: async (trx, page) => {
+      prepare: (page) => {
         const { comments, changes } = rowsFromTicketEvents(ctx.accountId, page.ticket_events);
+        return {
+          comments: encodeRows('ticket_comments', comments, ['account_id', 'id']),
+          changes: encodeRows('ticket_field_changes', changes, ['account_id', 'id', 'field']),
+        };
+      },
+      write: async (trx, page, rows) => {
         const nextStart = nextStartOf(page, startTime);
-        const changedComments = await upsertRows(trx, 'ticket_comments', comments, ['account_id', 'id'], ['ticket_id']);
-        const changedFields = await upsertRows(trx, 'ticket_field_changes', changes, ['account_id', 'id', 'field'], ['ticket_id']);
-        countWritten(ctx, 'ticket_comments', changedComments.length);
-        countWritten(ctx, 'ticket_field_changes', changedFields.length);
+        countWritten(ctx, 'ticket_comments', await upsertMarkingDirty(trx, rows.comments, 'ticket_id'));
+        countWritten(ctx, 'ticket_field_changes', await upsertMarkingDirty(trx, rows.changes, 'ticket_id'));
         const surveyTickets = await upsertSurveyEvents(trx, surveyEventRowsFromTicketEvents(ctx.accountId, page.ticket_events));
         countWritten(ctx, 'csat_survey_events', surveyTickets.length);
-        await markTicketsDirty(trx, ctx.accountId, [...[...changedComments, ...changedFields].map((r) => r.ticket_id), ...surveyTickets]);
+        await markTicketsDirty(trx, ctx.accountId, surveyTickets);
         await setCursor(trx, ctx.accountId, 'ticket_events', { cursor: null, startTime: Math.max(nextStart, startTime) });
       },
       items: (page) => page.ticket_events.length,
@@ -177,11 +186,10 @@ const satisfactionRatings: Stream = {
       first: stored.cursor ?? undefined,
       fetchPage: (cursor: string | undefined) => ctx.api.listSatisfactionRatings(startTime, cursor),
       nextFrom: (page) => page.nextCursor ?? null,
-      write: async (trx, page) => {
+      prepare: (page) => encodeRows('satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id']),
+      write: async (trx, page, ratings) => {
         for (const r of page.items) newest = Math.max(newest, unix(r.created_at));
-        const changed = await upsertRows(trx, 'satisfaction_ratings', page.items.map((r) => ratingRow(ctx.accountId, r)), ['account_id', 'id'], ['ticket_id']);
-        countWritten(ctx, 'satisfaction_ratings', changed.length);
-        await markTicketsDirty(trx, ctx.accountId, changed.map((r) => r.ticket_id));
+        countWritten(ctx, 'satisfaction_ratings', await upsertMarkingDirty(trx, ratings, 'ticket_id'));
         await setCursor(trx, ctx.accountId, 'satisfaction_ratings', page.nextCursor
           ? { cursor: page.nextCursor, startTime }
           : { cursor: null, startTime: newest });
@@ -204,8 +212,9 @@ const users: Stream = {
       first,
       fetchPage: (from) => ctx.api.exportUsers(from),
       nextFrom: nextCursor,
-      write: async (trx, page) => {
-        await upsertUsers(ctx, trx, page.users);
+      prepare: (page) => encodeUsers(ctx, page.users),
+      write: async (trx, page, users) => {
+        await upsertUsers(ctx, trx, users);
         await setCursor(trx, ctx.accountId, 'users', { cursor: page.after_cursor ?? stored.cursor, startTime });
       },
       items: (page) => page.users.length,
@@ -230,7 +239,7 @@ const agents: Stream = {
     for (;;) {
       const page = await ctx.api.listAgents(cursor);
       await ctx.db.transaction().execute(async (trx) => {
-        await upsertUsers(ctx, trx, page.items);
+        await upsertUsers(ctx, trx, encodeUsers(ctx, page.items));
         await setCursor(trx, ctx.accountId, 'agents', { cursor: page.nextCursor ?? 'complete', startTime: null });
       });
       items += page.items.length;

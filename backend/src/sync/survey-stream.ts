@@ -21,7 +21,8 @@ import type { CsatSurveyEventsTable, CsatSurveyResponsesTable } from '../db/sche
 import type { Logger } from '../shared/logger.js';
 import type { Executor } from '../db/executor.js';
 import { markTicketsDirty } from '../kpis/dirty-tickets.js';
-import { getCursor, setCursor, upsertRows } from './repository.js';
+import { getCursor, setCursor } from './repository.js';
+import { upsertRows } from './upsert.js';
 import type { Stream, StreamContext } from './stream-context.js';
 
 type EventRow = Omit<CsatSurveyEventsTable, 'at'> & { at: string };
