@@ -1,0 +1,126 @@
+/**
+ * The staging side of a bulk facts recompute (bulk-recompute.ts; tables of migration
+ * 2026-12-07T02-00): covering dirty marks, writing staged rows, and the one swap
+ * transaction that makes them live together with the rollups rebuilt from them.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Executor } from '../../db/executor.js';
+import { lockRollups, rebuildRollups } from '../rollups.js';
+import type { TicketFactEventRow, TicketFactsRow } from './types.js';
+
+/**
+ * Moves every dirty mark of the account into `ticket_facts_recompute` in one statement,
+ * so no mark is ever lost: until the swap commits the marks are there, and a sync
+ * marking a ticket again meanwhile writes a fresh mark the swap does not touch.
+ * Marks a concurrent refresh holds are skipped. Returns how many were moved.
+ */
+export async function coverDirtyMarks(db: Executor, accountId: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with taken as (
+      delete from ticket_facts_dirty
+      where account_id = ${accountId}
+        and ticket_id in (select ticket_id from ticket_facts_dirty where account_id = ${accountId} for update skip locked)
+      returning ticket_id),
+    covered as (
+      insert into ticket_facts_recompute (account_id, ticket_id)
+      select ${accountId}, ticket_id from taken
+      returning 1)
+    select count(*)::int as n from covered`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Up to `limit` covered tickets after ticket `after`, in id order (a keyset walk over the primary key). */
+export async function coveredBatch(db: Executor, accountId: number, after: number | null, limit: number): Promise<number[]> {
+  const { rows } = await sql<{ ticket_id: number }>`select ticket_id from ticket_facts_recompute
+    where account_id = ${accountId}${after === null ? sql`` : sql` and ticket_id > ${after}`}
+    order by account_id, ticket_id limit ${limit}`.execute(db);
+  return rows.map((r) => Number(r.ticket_id));
+}
+
+/** JSON for json_populate_recordset: NaN and ±Infinity (an unreadable survey answer is NaN) as the text PostgreSQL reads back. */
+function toJson(rows: object[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value));
+}
+
+async function stageRows(db: Executor, table: 'ticket_facts_next' | 'ticket_fact_events_next', rows: object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = sql.join(Object.keys(rows[0]!).map((c) => sql.id(c)));
+  // One statement per batch: the rows travel as one JSON parameter, PostgreSQL casts each field to its column's type.
+  await sql`insert into ${sql.table(table)} (${cols})
+    select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${toJson(rows)}::json)`.execute(db);
+}
+
+/** Writes a batch's new facts and events into staging. */
+export async function stageFactBatch(db: Executor, facts: TicketFactsRow[], events: TicketFactEventRow[]): Promise<void> {
+  await stageRows(db, 'ticket_facts_next', facts);
+  await stageRows(db, 'ticket_fact_events_next', events);
+}
+
+/** The live table's columns (the staging table has the same), minus `computed_at`. */
+async function columnsOf(db: Executor, table: 'ticket_facts' | 'ticket_fact_events'): Promise<string[]> {
+  const { rows } = await sql<{ column_name: string }>`select column_name from information_schema.columns
+    where table_schema = current_schema() and table_name = ${table} and column_name <> 'computed_at'
+    order by ordinal_position`.execute(db);
+  return rows.map((r) => r.column_name);
+}
+
+/**
+ * Replaces the covered tickets' live rows by the staged ones, writing only what differs
+ * (a business-hours edit leaves every event and many facts unchanged; index upkeep of
+ * the live tables is most of a write's cost). Unchanged rows keep their computed_at.
+ */
+async function replaceCovered(trx: Executor, accountId: number, live: 'ticket_facts' | 'ticket_fact_events', key: string[]): Promise<void> {
+  const next = sql.table(`${live}_next`);
+  const columns = await columnsOf(trx, live);
+  const row = (alias: string) => sql`(${sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)))})`;
+  const sameKey = (a: string, b: string) => sql.join(key.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`), sql` and `);
+  await sql`delete from ${sql.table(live)} as l using ticket_facts_recompute as c
+    where c.account_id = ${accountId} and l.account_id = ${accountId} and l.ticket_id = c.ticket_id
+      and not exists (select 1 from ${next} as n where n.account_id = ${accountId} and ${sameKey('n', 'l')} and ${row('n')} is not distinct from ${row('l')})`.execute(trx);
+  const cols = sql.join(columns.map((c) => sql.id(c)));
+  await sql`insert into ${sql.table(live)} (${cols})
+    select ${cols} from ${next} as n
+    where n.account_id = ${accountId}
+      and not exists (select 1 from ${sql.table(live)} as l where l.account_id = ${accountId} and ${sameKey('l', 'n')})`.execute(trx);
+}
+
+/** Empties the account's staging, and with `ticket_facts_recompute` the marks it covered. */
+async function clearStaging(db: Executor, accountId: number): Promise<void> {
+  for (const table of ['ticket_facts_recompute', 'ticket_facts_next', 'ticket_fact_events_next'] as const) {
+    await db.deleteFrom(table).where('account_id', '=', accountId).execute();
+  }
+}
+
+/**
+ * Makes the staged facts live in ONE transaction: the covered tickets' facts and
+ * events replaced, the rollups rebuilt from them (rollups.ts), the covered marks
+ * cleared. Readers see the old facts and rollups until the commit, the new ones after.
+ */
+export async function swapStagedFacts(db: Db, accountId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Before any write: two refreshes of one account write one after the other (rollups.ts).
+    await lockRollups(trx, accountId);
+    await replaceCovered(trx, accountId, 'ticket_facts', ['ticket_id']);
+    await replaceCovered(trx, accountId, 'ticket_fact_events', ['ticket_id', 'kind', 'seq']);
+    await rebuildRollups(trx, accountId);
+    await clearStaging(trx, accountId);
+  });
+}
+
+/**
+ * Undoes an unfinished bulk recompute of the account (an error, or a process that
+ * died): its covered marks go back to `ticket_facts_dirty`, its staged rows away.
+ * The live facts were never touched, so the next drain simply recomputes.
+ */
+export async function abandonStagedFacts(db: Db, accountId: number): Promise<void> {
+  const pending = await db.selectFrom('ticket_facts_recompute').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
+  const staged = pending ?? (await db.selectFrom('ticket_facts_next').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst());
+  if (!staged) return;
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into ticket_facts_dirty (account_id, ticket_id)
+      select account_id, ticket_id from ticket_facts_recompute where account_id = ${accountId}
+      on conflict do nothing`.execute(trx);
+    await clearStaging(trx, accountId);
+  });
+}
