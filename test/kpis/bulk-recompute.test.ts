@@ -104,6 +104,13 @@ describe('bulk facts recompute: old or new, never a mix', () => {
       });
   }
 
+  /** Every column of the account's facts and events (but when they were computed). */
+  async function everyRow() {
+    const facts = await t.db.selectFrom('ticket_facts').selectAll().where('account_id', '=', accountId).orderBy('ticket_id').execute();
+    const events = await t.db.selectFrom('ticket_fact_events').selectAll().where('account_id', '=', accountId).orderBy(['ticket_id', 'kind', 'seq']).execute();
+    return { facts: facts.map(({ computed_at: _, ...rest }) => rest), events };
+  }
+
   const marks = async (table: 'ticket_facts_dirty' | 'ticket_facts_recompute') =>
     (await t.db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).orderBy('ticket_id').execute()).map((r) => Number(r.ticket_id));
   const staged = async () => Number((await sql<{ n: number }>`select count(*)::int as n from ticket_facts_next where account_id = ${accountId}`.execute(t.db)).rows[0]!.n);
@@ -143,6 +150,7 @@ describe('bulk facts recompute: old or new, never a mix', () => {
     await markAllTicketsDirty(t.db, accountId);
     await refreshDirtyTicketFacts(t.db, accountId, options); // bulk: every ticket marked
     const bulk = await read();
+    const bulkRows = await everyRow();
     // The batch path: a few marks at a time stay under the bulk share.
     await setBusinessHours(17);
     await markAllTicketsDirty(t.db, accountId);
@@ -153,6 +161,7 @@ describe('bulk facts recompute: old or new, never a mix', () => {
       await refreshDirtyTicketFacts(t.db, accountId, options);
     }
     expect(await read()).toBe(bulk);
+    expect(await everyRow()).toEqual(bulkRows);
   });
 
   it('leaves the old facts live and every mark in place when it fails mid-way, and the next run completes', async () => {

@@ -38,17 +38,54 @@ export async function coveredBatch(db: Executor, accountId: number, after: numbe
   return rows.map((r) => Number(r.ticket_id));
 }
 
-/** JSON for json_populate_recordset: NaN and ±Infinity (an unreadable survey answer is NaN) as the text PostgreSQL reads back. */
+/**
+ * The batch as JSON, instants as epoch milliseconds: JSON.stringify of a Date
+ * (toISOString) was most of the staging's JS time. NaN and ±Infinity (an unreadable
+ * survey answer is NaN) travel as the text PostgreSQL reads back into a float.
+ */
 function toJson(rows: object[]): string {
-  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value));
+  return JSON.stringify(
+    rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        out[key] = value instanceof Date ? value.getTime() : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+      }
+      return out;
+    }),
+  );
 }
 
-async function stageRows(db: Executor, table: 'ticket_facts_next' | 'ticket_fact_events_next', rows: object[]): Promise<void> {
+type StagingTable = 'ticket_facts_next' | 'ticket_fact_events_next';
+const TIMESTAMPTZ = 'timestamp with time zone';
+const columnTypes = new WeakMap<object, Map<StagingTable, Map<string, string>>>();
+
+/** Column → SQL type of a staging table, read from the catalog once per database handle. */
+async function typesOf(db: Executor, table: StagingTable): Promise<Map<string, string>> {
+  const byTable = columnTypes.get(db) ?? new Map<StagingTable, Map<string, string>>();
+  columnTypes.set(db, byTable);
+  const known = byTable.get(table);
+  if (known) return known;
+  const { rows } = await sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type
+    from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`.execute(db);
+  const types = new Map(rows.map((r) => [r.name, r.type]));
+  byTable.set(table, types);
+  return types;
+}
+
+async function stageRows(db: Executor, table: StagingTable, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
-  const cols = sql.join(Object.keys(rows[0]!).map((c) => sql.id(c)));
-  // One statement per batch: the rows travel as one JSON parameter, PostgreSQL casts each field to its column's type.
-  await sql`insert into ${sql.table(table)} (${cols})
-    select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${toJson(rows)}::json)`.execute(db);
+  const types = await typesOf(db, table);
+  const columns = Object.keys(rows[0]!);
+  const typeOf = (c: string) => {
+    const type = types.get(c);
+    if (!type) throw new Error(`${table} has no column ${c}: add it in a migration beside the live table's`);
+    return type;
+  };
+  // One statement per batch: the rows travel as one JSON parameter, typed by the record definition.
+  const record = sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(typeOf(c) === TIMESTAMPTZ ? 'float8' : typeOf(c))}`));
+  const values = sql.join(columns.map((c) => (typeOf(c) === TIMESTAMPTZ ? sql`to_timestamp(${sql.ref(`x.${c}`)} / 1000.0)` : sql.ref(`x.${c}`))));
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+    select ${values} from json_to_recordset(${toJson(rows)}::json) as x(${record})`.execute(db);
 }
 
 /** Writes a batch's new facts and events into staging. */
