@@ -147,10 +147,14 @@ describe('bulk facts recompute: old or new, never a mix', () => {
 
   it('gives the same facts and rollups as recomputing ticket by ticket', async () => {
     await setBusinessHours(18);
+    await t.db.updateTable('tickets').set({ status: 'deleted' }).where('account_id', '=', accountId).where('id', '=', 7).execute();
     await markAllTicketsDirty(t.db, accountId);
     await refreshDirtyTicketFacts(t.db, accountId, options); // bulk: every ticket marked
     const bulk = await read();
     const bulkRows = await everyRow();
+    expect(bulkRows.facts.map((f) => Number(f.ticket_id))).not.toContain(7); // a deleted ticket loses its facts
+    expect(bulkRows.events.map((e) => Number(e.ticket_id))).not.toContain(7);
+    expect(bulkRows.facts).toHaveLength(TICKETS - 1);
     // The batch path: a few marks at a time stay under the bulk share.
     await setBusinessHours(17);
     await markAllTicketsDirty(t.db, accountId);
