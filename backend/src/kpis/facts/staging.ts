@@ -150,8 +150,12 @@ export async function swapStagedFacts(db: Db, accountId: number): Promise<void> 
     // or the planner takes them for empty and nests loops over them (minutes at 100k
     // tickets instead of a hash join). ANALYZE samples: well under a second at 1M rows.
     await sql`analyze ticket_facts_next, ticket_fact_events_next, ticket_facts, ticket_fact_events`.execute(trx);
+    // Hash joins only: after a backfill the live tables were analyzed empty, and a nested
+    // anti-join then rescans the growing live table once per inserted row (minutes at 100k).
+    await sql`set local enable_nestloop = off`.execute(trx);
     await replaceCovered(trx, accountId, 'ticket_facts', ['ticket_id']);
     await replaceCovered(trx, accountId, 'ticket_fact_events', ['ticket_id', 'kind', 'seq']);
+    await sql`set local enable_nestloop = on`.execute(trx);
     await rebuildRollups(trx, accountId);
     await clearStaging(trx, accountId);
   });
