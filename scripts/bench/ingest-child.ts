@@ -5,11 +5,15 @@
  * the figures, the peak RSS (process.resourceUsage().maxRSS) and the peak JS heap
  * sampled after every page. Progress goes to stderr.
  *
- *   tsx scripts/bench/ingest-child.ts --db pglite|postgres --size 100000 [--server-url URL]
+ * With --recompute it then times a full facts recompute (recompute.ts) after the ingest's
+ * peak RSS was taken.
+ *
+ *   tsx scripts/bench/ingest-child.ts --db pglite|postgres --size 100000 [--server-url URL] [--recompute]
  */
 import { parseArgs } from 'node:util';
 import { openBenchDatabase, type DbKind } from './db.js';
 import { runIngest, type IngestResult } from './ingest.js';
+import { BENCH_SETTINGS, runRecompute, type RecomputeResult } from './recompute.js';
 
 export interface IngestChildOutput {
   result: IngestResult;
@@ -19,9 +23,10 @@ export interface IngestChildOutput {
   baselineRssMb: number;
   /** largest V8 heap seen after a page, MB */
   peakHeapMb: number;
+  recompute?: RecomputeResult;
 }
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, size: { type: 'string' }, 'server-url': { type: 'string' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, size: { type: 'string' }, 'server-url': { type: 'string' }, recompute: { type: 'boolean', default: false } } });
 const kind = values.db as DbKind;
 const size = Number(values.size);
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -39,6 +44,11 @@ try {
     },
   });
   const out: IngestChildOutput = { result, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, peakHeapMb };
+  if (values.recompute) {
+    log(`    full facts recompute of ${size.toLocaleString('en')} tickets…`);
+    const account = await bench.db.selectFrom('accounts').select('id').where('subdomain', '=', `ingest${size}`).executeTakeFirstOrThrow();
+    out.recompute = await runRecompute(bench.db, Number(account.id), BENCH_SETTINGS);
+  }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
   await bench.close();

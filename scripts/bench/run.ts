@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark of issue 6, one table on stdout, progress on stderr.
  *
  *   npm run bench -- [--sizes 10000,100000,1000000] [--db pglite|postgres|both]
- *                    [--only queries,ingest,sync,api,memory,bundle] [--plans]
+ *                    [--only queries,ingest,recompute,sync,api,memory,bundle] [--plans]
  *                    [--sync-sizes 1000,5000] [--rps 500] [--requests 1000]
  *                    [--pglite-max-size 100000]
  *
@@ -11,6 +11,8 @@
  * - ingest + memory: a backfill of N generated tickets through the real sync streams,
  *   then the facts refresh, each in a child process (ingest-child.ts) so its peak RSS
  *   is its own.
+ * - recompute: in the same child after the ingest, a business-hours edit marks every
+ *   ticket dirty and the full facts recompute is timed (recompute.ts).
  * - sync: full then incremental sync (after 1% changed) against the emulator over HTTP.
  * - api: p50/p99 of the sidebar's routes at a bounded rate against the in-process app.
  * - bundle: initial gzipped JS per built page (`npm run build:app` first).
@@ -31,14 +33,15 @@ import { DEFAULT_POSTGRES_URL, openBenchDatabase, type DbKind } from './db.js';
 import type { IngestChildOutput } from './ingest-child.js';
 import { ingestRows } from './ingest.js';
 import { benchQueries } from './queries.js';
+import { recomputeRows } from './recompute.js';
 import { runSyncCost, syncRows } from './sync.js';
 import { printTable, type BenchRow } from './table.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const AREAS = ['queries', 'ingest', 'sync', 'api', 'memory', 'bundle'] as const;
+const AREAS = ['queries', 'ingest', 'recompute', 'sync', 'api', 'memory', 'bundle'] as const;
 type Area = (typeof AREAS)[number];
-const AREA_ORDER = ['seed', 'kpi query', 'ingest', 'memory', 'sync cost', 'api latency', 'bundle'];
+const AREA_ORDER = ['seed', 'kpi query', 'ingest', 'recompute', 'memory', 'sync cost', 'api latency', 'bundle'];
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -58,7 +61,7 @@ function parseFlags() {
     },
   });
   if (values.help) {
-    log('npm run bench -- [--sizes 10000,100000,1000000] [--db pglite|postgres|both] [--only queries,ingest,sync,api,memory,bundle] [--plans] [--sync-sizes 1000,5000] [--rps 500] [--requests 1000] [--pglite-max-size 100000]');
+    log('npm run bench -- [--sizes 10000,100000,1000000] [--db pglite|postgres|both] [--only queries,ingest,recompute,sync,api,memory,bundle] [--plans] [--sync-sizes 1000,5000] [--rps 500] [--requests 1000] [--pglite-max-size 100000]');
     process.exit(0);
   }
   const sizes = list(values.sizes).map(Number);
@@ -75,11 +78,12 @@ function parseFlags() {
 }
 
 /** Runs ingest-child.ts under tsx; resolves with its JSON line. */
-function ingestInChild(kind: DbKind, size: number): Promise<IngestChildOutput> {
+function ingestInChild(kind: DbKind, size: number, recompute: boolean): Promise<IngestChildOutput> {
   const require = createRequire(import.meta.url);
   const tsxCli = require.resolve('tsx/cli');
   const args = [tsxCli, path.join(here, 'ingest-child.ts'), '--db', kind, '--size', String(size)];
   if (kind === 'postgres') args.push('--server-url', process.env.DATABASE_URL ?? DEFAULT_POSTGRES_URL);
+  if (recompute) args.push('--recompute');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -142,12 +146,16 @@ async function main() {
         await bench.close();
       }
     }
-    if (flags.only.has('ingest') || flags.only.has('memory')) {
+    if (flags.only.has('ingest') || flags.only.has('memory') || flags.only.has('recompute')) {
       for (const size of sizes) {
         log(`[${kind}] ingest of ${size.toLocaleString('en')} tickets in a child process…`);
         await section(rows, 'ingest', `${kind} ${size}`, async () => {
-          const out = await ingestInChild(kind, size);
-          return [...(flags.only.has('ingest') ? ingestRows(out.result, kind, size) : []), ...(flags.only.has('memory') ? memoryRows(out, kind, size) : [])];
+          const out = await ingestInChild(kind, size, flags.only.has('recompute'));
+          return [
+            ...(flags.only.has('ingest') ? ingestRows(out.result, kind, size) : []),
+            ...(out.recompute ? recomputeRows(out.recompute, kind, size) : []),
+            ...(flags.only.has('memory') ? memoryRows(out, kind, size) : []),
+          ];
         });
       }
     }

@@ -317,6 +317,11 @@ export interface Database {
   sync_runs: SyncRunsTable;
   ticket_facts: TicketFactsTable;
   ticket_fact_events: TicketFactEventsTable;
+  /** staging of a bulk facts recompute (kpis/facts/bulk-recompute.ts): same columns as the live tables */
+  ticket_facts_next: TicketFactsTable;
+  ticket_fact_events_next: TicketFactEventsTable;
+  /** the dirty marks a bulk recompute in progress covers */
+  ticket_facts_recompute: TicketFactsDirtyTable;
   rate_limit_hits: RateLimitHitsTable;
 }
 

@@ -84,6 +84,41 @@ export function compileSchedule(schedule: BusinessSchedule): CompiledSchedule {
   return compiled;
 }
 
+/**
+ * Local midnights per zone, by calendar date (as its UTC midnight): a full recompute
+ * asks for the same few thousand days once per ticket, and luxon's zone math is what
+ * the business-hours count spends its time on. Bounded: cleared when it grows large.
+ */
+const midnights = new Map<string, Map<number, number>>();
+const MAX_CACHED_DAYS = 200_000;
+let cachedDays = 0;
+
+function localMidnight(zone: string, dateMs: number): number {
+  let byDate = midnights.get(zone);
+  if (!byDate) midnights.set(zone, (byDate = new Map()));
+  const hit = byDate.get(dateMs);
+  if (hit !== undefined) return hit;
+  if (cachedDays >= MAX_CACHED_DAYS) {
+    midnights.clear();
+    midnights.set(zone, byDate);
+    byDate.clear();
+    cachedDays = 0;
+  }
+  const d = new Date(dateMs);
+  const ms = DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { zone }).toMillis();
+  byDate.set(dateMs, ms);
+  cachedDays += 1;
+  return ms;
+}
+
+/** The local calendar date (as its UTC midnight) of an instant: its UTC date or a neighbour, offsets being under a day. */
+function localDateOf(zone: string, ms: number): number {
+  const utcDate = Math.floor(ms / DAY_MS) * DAY_MS;
+  if (ms < localMidnight(zone, utcDate)) return utcDate - DAY_MS;
+  if (ms >= localMidnight(zone, utcDate + DAY_MS)) return utcDate + DAY_MS;
+  return utcDate;
+}
+
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
@@ -98,11 +133,9 @@ export function businessMinutesBetween(schedule: BusinessSchedule | CompiledSche
   const toMs = to.getTime();
   if (!(toMs > fromMs)) return 0;
   const { zone, byWeekday, holidays } = compiled;
-  const first = DateTime.fromMillis(fromMs, { zone });
-  const last = DateTime.fromMillis(toMs, { zone });
   // Calendar dates are walked as UTC midnights (pure date arithmetic, no zone involved).
-  let dateMs = Date.UTC(first.year, first.month - 1, first.day);
-  const lastDateMs = Date.UTC(last.year, last.month - 1, last.day);
+  let dateMs = localDateOf(zone, fromMs);
+  const lastDateMs = localDateOf(zone, toMs);
   let totalMs = 0;
   let dayStart: number | undefined;
   for (; dateMs <= lastDateMs; dateMs += DAY_MS) {
@@ -110,9 +143,8 @@ export function businessMinutesBetween(schedule: BusinessSchedule | CompiledSche
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
     const dd = d.getUTCDate();
-    const startOfDay = dayStart ?? DateTime.fromObject({ year: y, month: m, day: dd }, { zone }).toMillis();
-    const next = new Date(dateMs + DAY_MS);
-    const startOfNext = DateTime.fromObject({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, { zone }).toMillis();
+    const startOfDay = dayStart ?? localMidnight(zone, dateMs);
+    const startOfNext = localMidnight(zone, dateMs + DAY_MS);
     dayStart = startOfNext;
     const pieces = byWeekday[d.getUTCDay()]!;
     if (pieces.length === 0 || startOfNext <= fromMs || startOfDay >= toMs) continue;

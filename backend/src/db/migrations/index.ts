@@ -13,6 +13,7 @@ import * as csatSurveyResponses from './2026-12-06T00-00_csat_survey_responses.j
 import * as ticketChannelHandleTime from './2026-12-06T00-00_ticket_channel_handle_time.js';
 import * as rateLimitHits from './2026-12-06T00-00_rate_limit_hits.js';
 import * as rollupChannel from './2026-12-06T01-00_rollup_channel.js';
+import * as factsRecomputeStaging from './2026-12-07T02-00_facts_recompute_staging.js';
 import * as durationSketches from './2026-12-07T03-00_duration_sketches.js';
 
 export const migrations: Record<string, Migration> = {
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T00-00_rate_limit_hits': rateLimitHits,
   '2026-12-06T00-00_ticket_channel_handle_time': ticketChannelHandleTime,
   '2026-12-06T01-00_rollup_channel': rollupChannel,
+  '2026-12-07T02-00_facts_recompute_staging': factsRecomputeStaging,
   '2026-12-07T03-00_duration_sketches': durationSketches,
 };

@@ -5,12 +5,15 @@
  */
 import type { Db } from '../../db/database.js';
 import { hasDirtyTickets, takeDirtyBatch } from '../dirty-tickets.js';
-import { BULK_REFRESH_SHARE, ensureRollups, suspendRollups } from '../rollups.js';
+import { BULK_REFRESH_SHARE, ensureRollups } from '../rollups.js';
+import { recomputeInBulk } from './bulk-recompute.js';
 import { loadAccountContext } from './load.js';
 import { DEFAULT_BATCH, refreshBatch, uniqueIds, type RefreshOptions, type RefreshResult } from './refresh.js';
+import { abandonStagedFacts } from './staging.js';
 
 /**
- * Drains `ticket_facts_dirty` for the account in batches. Each batch takes its marks
+ * Drains `ticket_facts_dirty` for the account: a large share at once through staging
+ * (bulk-recompute.ts), the rest in batches. Each batch takes its marks
  * (delete … returning) and writes the facts in one transaction, reading the data inside
  * it: a crash leaves the marks in place, and a sync that marks a ticket again after
  * the batch read it leaves a fresh mark for the next refresh.
@@ -18,6 +21,8 @@ import { DEFAULT_BATCH, refreshBatch, uniqueIds, type RefreshOptions, type Refre
 export async function refreshDirtyTicketFacts(db: Db, accountId: number, options: RefreshOptions): Promise<RefreshResult> {
   const batch = options.batchSize ?? DEFAULT_BATCH;
   const result: RefreshResult = { refreshed: 0, mismatches: [] };
+  // A bulk recompute interrupted by a crash left its marks covered: back to the queue.
+  await abandonStagedFacts(db, accountId);
   if (await hasDirtyTickets(db, accountId)) {
     const context = await loadAccountContext(db, accountId);
     // Counted with a bound, so an incremental refresh reads about as many rows as it has marks.
@@ -31,10 +36,16 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
         ).n,
       );
     const total = await countOf('ticket_facts_dirty');
-    // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts) rebuilds the daily
-    // rollups once at the end instead of batch by batch.
+    // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts, e.g. every ticket after a
+    // business-hours edit) is computed into staging and swapped in with the rollups in
+    // one transaction (bulk-recompute.ts); the batches below then take the marks a
+    // concurrent sync added meanwhile.
     const factsBound = Math.round(total / BULK_REFRESH_SHARE);
-    if ((await countOf('ticket_facts', factsBound)) < factsBound) await suspendRollups(db, accountId);
+    if ((await countOf('ticket_facts', factsBound)) < factsBound) {
+      const bulk = await recomputeInBulk(db, accountId, context, options, total);
+      result.refreshed += bulk.refreshed;
+      result.mismatches.push(...bulk.mismatches);
+    }
     // Keyset walk over the primary key (account_id, ticket_id): each batch starts after
     // the last ticket taken, so it never rescans the marks earlier batches deleted. When
     // a pass runs out, one more pass from the start picks up marks added behind it (a
@@ -55,7 +66,7 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
       after = r.last;
       result.refreshed += r.refreshed;
       result.mismatches.push(...r.mismatches);
-      options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
+      await options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
     }
   }
   // First run after the migration, or after a batch too wide for per-day upkeep: one rebuild.

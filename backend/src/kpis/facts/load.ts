@@ -4,7 +4,8 @@
  * rules' input shape (types.ts), plus the account's agents and business schedules.
  */
 import type { Db } from '../../db/database.js';
-import type { Trx } from '../../db/executor.js';
+import { sql } from 'kysely';
+import type { Executor } from '../../db/executor.js';
 import type { KpiSettings } from '../settings.js';
 import type { MetricSetRow } from './metric-check.js';
 import type { TicketFactsInput, TicketSchedule } from './types.js';
@@ -50,7 +51,7 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   return map;
 }
 
-const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
+const asDate = (v: number): Date => new Date(v);
 
 export interface FactBatch {
   /** one per ticket of the batch that is not deleted */
@@ -59,42 +60,44 @@ export interface FactBatch {
   metricsBy: Map<number, MetricSetRow>;
 }
 
-/** The synced data of a batch of tickets, read inside `trx`. */
-export async function loadFactBatch(trx: Trx, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<FactBatch> {
+/** The synced data of a batch of tickets, read with `trx` (the refresh's transaction, or the database for a bulk recompute). */
+export async function loadFactBatch(trx: Executor, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<FactBatch> {
   const surveyFields = [settings.npsFieldId, settings.cesFieldId, settings.handleTimeFieldId ?? null].filter((f): f is number => f !== null).map((f) => `custom_field:${f}`);
   const fields = ['status', 'assignee_id', 'group_id', ...surveyFields];
+  // The id range beside the list: PostgreSQL then reads one index range per table
+  // instead of (for a list of thousands) scanning the whole account's rows per batch.
+  const first = Math.min(...ids);
+  const last = Math.max(...ids);
 
-  const tickets = await trx
-    .selectFrom('tickets')
-    .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'via_channel', 'created_at', 'updated_at'])
-    .where('account_id', '=', accountId)
-    .where('id', 'in', ids)
-    .execute();
-  const comments = await trx
-    .selectFrom('ticket_comments')
-    .select(['id', 'ticket_id', 'author_id', 'public', 'audit_id', 'created_at'])
-    .where('account_id', '=', accountId)
-    .where('ticket_id', 'in', ids)
-    .execute();
-  const changes = await trx
-    .selectFrom('ticket_field_changes')
-    .select(['id', 'ticket_id', 'audit_id', 'kind', 'field', 'value', 'previous_value', 'created_at'])
-    .where('account_id', '=', accountId)
-    .where('ticket_id', 'in', ids)
-    .where('field', 'in', fields)
-    .execute();
-  const ratings = await trx
-    .selectFrom('satisfaction_ratings')
-    .select(['id', 'ticket_id', 'score', 'created_at', 'updated_at'])
-    .where('account_id', '=', accountId)
-    .where('ticket_id', 'in', ids)
-    .execute();
-  const metricSets = await trx
-    .selectFrom('ticket_metric_sets')
-    .select(['ticket_id', 'reply_time_calendar', 'first_resolution_calendar', 'full_resolution_calendar'])
-    .where('account_id', '=', accountId)
-    .where('ticket_id', 'in', ids)
-    .execute();
+  const inBatch = <QB extends { where: (...args: any[]) => QB }>(qb: QB, column: string): QB =>
+    qb.where(column, 'in', ids).where(column, '>=', first).where(column, '<=', last);
+  // Instants as epoch milliseconds (floored, as a JS Date truncates a timestamp's
+  // microseconds): parsing timestamp text into Dates was most of a batch's load time.
+  const ms = <C extends string>(column: C) => sql<number>`floor(extract(epoch from ${sql.ref(column)}) * 1000)::float8`.as(column);
+  // The five reads at once: on a pool they run side by side (a transaction queues them).
+  const [tickets, comments, changes, ratings, metricSets] = await Promise.all([
+    inBatch(
+      trx
+        .selectFrom('tickets')
+        .select(['id', 'status', 'requester_id', 'assignee_id', 'group_id', 'custom_fields', 'satisfaction_score', 'via_channel', ms('created_at'), ms('updated_at')])
+        .where('account_id', '=', accountId),
+      'id',
+    ).execute(),
+    inBatch(trx.selectFrom('ticket_comments').select(['id', 'ticket_id', 'author_id', 'public', 'audit_id', ms('created_at')]).where('account_id', '=', accountId), 'ticket_id').execute(),
+    inBatch(
+      trx
+        .selectFrom('ticket_field_changes')
+        .select(['id', 'ticket_id', 'audit_id', 'kind', 'field', 'value', 'previous_value', ms('created_at')])
+        .where('account_id', '=', accountId)
+        .where('field', 'in', fields),
+      'ticket_id',
+    ).execute(),
+    inBatch(trx.selectFrom('satisfaction_ratings').select(['id', 'ticket_id', 'score', ms('created_at'), ms('updated_at')]).where('account_id', '=', accountId), 'ticket_id').execute(),
+    inBatch(
+      trx.selectFrom('ticket_metric_sets').select(['ticket_id', 'reply_time_calendar', 'first_resolution_calendar', 'full_resolution_calendar']).where('account_id', '=', accountId),
+      'ticket_id',
+    ).execute(),
+  ]);
 
   const commentsBy = groupBy(comments, (c) => Number(c.ticket_id));
   const changesBy = groupBy(changes, (c) => Number(c.ticket_id));

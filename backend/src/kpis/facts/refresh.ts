@@ -21,8 +21,14 @@ export interface RefreshOptions {
   logger: Logger;
   /** tickets per batch (one transaction each); default 500 */
   batchSize?: number;
-  /** after each batch: tickets refreshed so far, of about `total` (the marks found at the start) */
-  onProgress?: (refreshed: number, total: number) => void;
+  /** tickets per batch of a bulk recompute (bulk-recompute.ts); default BULK_BATCH */
+  bulkBatchSize?: number;
+  /**
+   * After each batch (of `batchSize` tickets): tickets refreshed so far, of about `total`
+   * (the marks found at the start). Awaited when it returns a promise; in a bulk
+   * recompute it runs before the swap, while the previous facts are still live.
+   */
+  onProgress?: (refreshed: number, total: number) => unknown;
 }
 
 export interface RefreshResult {

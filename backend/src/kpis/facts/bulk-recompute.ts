@@ -1,0 +1,80 @@
+/**
+ * A bulk facts recompute (issue 15): when a drain has marks on a large share of the
+ * account's facts (a business-hours or settings edit marks every ticket), the new
+ * facts are computed into staging (staging.ts) and made live in one swap transaction
+ * with the rollups rebuilt from them. Reads keep the previous facts until then: never
+ * a mix of tickets on the old and the new schedule.
+ *
+ * Pipelined: while batch n is computed (JS) and staged, batch n+1's marks are taken
+ * and its data read on another connection; on PostgreSQL the database work of one
+ * batch overlaps the JS of the next. PGlite runs the same code on its one connection.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { AccountContext } from './load.js';
+import { loadFactBatch } from './load.js';
+import { compareWithMetricSet } from './metric-check.js';
+import { DEFAULT_BATCH, type RefreshOptions, type RefreshResult } from './refresh.js';
+import { computeTicketFacts } from './rules.js';
+import { abandonStagedFacts, coveredBatch, coverDirtyMarks, stageFactBatch, swapStagedFacts } from './staging.js';
+import type { TicketFactEventRow, TicketFactsRow } from './types.js';
+
+/** Tickets per batch of a bulk recompute: large, as each batch costs a few statements whatever its size. */
+export const BULK_BATCH = 2000;
+
+/**
+ * Recomputes every marked ticket of the account into staging, then swaps. Marks added
+ * behind the walk (a concurrent sync) stay in `ticket_facts_dirty` for the caller's
+ * incremental pass. On an error the staging is abandoned (marks restored, live facts
+ * untouched) and the error rethrown.
+ */
+export async function recomputeInBulk(db: Db, accountId: number, ctx: AccountContext, options: RefreshOptions, total: number): Promise<RefreshResult> {
+  const result: RefreshResult = { refreshed: 0, mismatches: [] };
+  const size = options.bulkBatchSize ?? BULK_BATCH;
+  const step = options.batchSize ?? DEFAULT_BATCH;
+  const fetchBatch = async (after: number | null) => {
+    const ids = await coveredBatch(db, accountId, after, size);
+    return ids.length === 0 ? null : { ids, ...(await loadFactBatch(db, accountId, ids, ctx, options.settings)) };
+  };
+  let next: ReturnType<typeof fetchBatch> = Promise.resolve(null);
+  let staging: Promise<void> = Promise.resolve();
+  try {
+    await coverDirtyMarks(db, accountId);
+    // Fresh statistics, or the planner (seeing the table as near-empty) sorts every
+    // covered row for each batch's keyset read instead of walking the primary key.
+    await sql`analyze ticket_facts_recompute`.execute(db);
+    next = fetchBatch(null);
+    for (;;) {
+      const batch = await next;
+      if (!batch) break;
+      next = fetchBatch(batch.ids.at(-1)!);
+      next.catch(() => undefined); // awaited below; an early throw must not leave it unhandled
+      const facts: TicketFactsRow[] = [];
+      const events: TicketFactEventRow[] = [];
+      const inputs = new Map(batch.inputs.map((input) => [input.ticket.id, input]));
+      // Progress as the batch path reports it: every `batchSize` tickets (deleted ones have no input).
+      for (let i = 0; i < batch.ids.length; i += step) {
+        for (const id of batch.ids.slice(i, i + step)) {
+          const input = inputs.get(id);
+          if (!input) continue;
+          const computed = computeTicketFacts(input);
+          facts.push(computed.facts);
+          events.push(...computed.events);
+          result.mismatches.push(...compareWithMetricSet(computed.facts, batch.metricsBy.get(id)));
+        }
+        result.refreshed += Math.min(step, batch.ids.length - i);
+        await options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
+      }
+      await staging;
+      staging = stageFactBatch(db, facts, events);
+      staging.catch(() => undefined);
+    }
+    await staging;
+    await swapStagedFacts(db, accountId);
+  } catch (err) {
+    await Promise.allSettled([next, staging]);
+    await abandonStagedFacts(db, accountId);
+    throw err;
+  }
+  return result;
+}

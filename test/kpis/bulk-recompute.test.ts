@@ -1,0 +1,232 @@
+/**
+ * Issue 15: a full facts recompute (every ticket, after a business-hours edit) never
+ * serves a mix of old and new facts. Reads taken between batches, and by a concurrent
+ * reader, each equal either the complete old answer or the complete new one; an error
+ * mid-way leaves the old facts live and the marks in place; a ticket a sync marks again
+ * during the recompute keeps its mark. PGlite by default, PostgreSQL with DATABASE_URL.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { markAllTicketsDirty, markTicketsDirty } from '../../backend/src/kpis/dirty-tickets.js';
+import { recomputeInBulk } from '../../backend/src/kpis/facts/bulk-recompute.js';
+import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
+import { loadAccountContext } from '../../backend/src/kpis/facts/load.js';
+import { coverDirtyMarks } from '../../backend/src/kpis/facts/staging.js';
+import { teamKpis } from '../../backend/src/kpis/service.js';
+import type { KpiSettings } from '../../backend/src/kpis/settings.js';
+import { silentLogger } from '../../backend/src/shared/logger.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const AGENT = 101;
+const END_USER = 201;
+const TICKETS = 40;
+const settings: KpiSettings = { npsFieldId: null, cesFieldId: null, cesScale: 7, teamLeadIds: [], targets: {}, groupSchedules: {} };
+/** Small batches: many points between batches at which to read. */
+const options = { settings, logger: silentLogger, batchSize: 5, bulkBatchSize: 10 };
+const WINDOW = { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') };
+const HOUR = 3_600_000;
+
+describe('bulk facts recompute: old or new, never a mix', () => {
+  let t: TestDatabase;
+  let accountId: number;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.close());
+
+  /** Mon–Fri from 09:00 to `closing` (Eastern). */
+  async function setBusinessHours(closing: number) {
+    const intervals = JSON.stringify([1, 2, 3, 4, 5].map((d) => ({ start_time: d * 1440 + 540, end_time: d * 1440 + closing * 60 })));
+    await sql`update schedules set intervals = ${intervals}::jsonb where account_id = ${accountId} and id = 1`.execute(t.db);
+  }
+
+  beforeEach(async () => {
+    await t.reset();
+    const now = new Date('2025-03-01T00:00:00Z');
+    accountId = (await t.db.insertInto('accounts').values({ subdomain: 'acme', base_url: 'https://acme.example', settings: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+    const user = (id: number, role: 'agent' | 'end-user') => ({
+      account_id: accountId, id, name: `u${id}`, email: null, role, active: true, suspended: false, default_group_id: null, locale: null, time_zone: null, created_at: now, updated_at: now,
+    });
+    await t.db.insertInto('users').values([user(AGENT, 'agent'), user(END_USER, 'end-user')]).execute();
+    await t.db
+      .insertInto('schedules')
+      .values({ account_id: accountId, id: 1, name: 'Support', time_zone: 'Eastern Time (US & Canada)', intervals: '[]', created_at: now, updated_at: now })
+      .execute();
+    await setBusinessHours(17);
+    // Tickets every 7 hours from Mon 2025-03-03; a reply 1–9 hours later, solved 1–2 days later.
+    for (let i = 1; i <= TICKETS; i++) {
+      const created = new Date(Date.UTC(2025, 2, 3, 13) + i * 7 * HOUR);
+      const replied = new Date(created.getTime() + (1 + (i % 9)) * HOUR);
+      const solved = new Date(created.getTime() + (24 + (i % 25)) * HOUR);
+      await t.db
+        .insertInto('tickets')
+        .values({
+          account_id: accountId, id: i, status: 'solved', subject: `t${i}`, requester_id: END_USER, submitter_id: END_USER, assignee_id: AGENT, group_id: 10,
+          via_channel: 'email', custom_fields: '{}', satisfaction_rating_id: null, satisfaction_score: null, created_at: created, updated_at: solved, generated_timestamp: 0,
+        })
+        .execute();
+      await t.db
+        .insertInto('ticket_comments')
+        .values([
+          { account_id: accountId, id: i * 10 + 1, ticket_id: i, author_id: END_USER, public: true, audit_id: i * 10 + 1, via_channel: null, created_at: created },
+          { account_id: accountId, id: i * 10 + 2, ticket_id: i, author_id: AGENT, public: true, audit_id: i * 10 + 2, via_channel: null, created_at: replied },
+        ])
+        .execute();
+      await t.db
+        .insertInto('ticket_field_changes')
+        .values([
+          { account_id: accountId, id: i * 10 + 1, ticket_id: i, audit_id: i * 10 + 1, kind: 'create', field: 'status', value: 'new', previous_value: null, author_id: null, created_at: created },
+          { account_id: accountId, id: i * 10 + 2, ticket_id: i, audit_id: i * 10 + 3, kind: 'change', field: 'status', value: 'solved', previous_value: 'new', author_id: null, created_at: solved },
+        ])
+        .execute();
+    }
+    await markAllTicketsDirty(t.db, accountId);
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+  });
+
+  /**
+   * What a reader sees: the team figures from rollups and from raw facts, and the facts
+   * rows, in one snapshot (the figures take several queries; a read straddling the
+   * swap's commit would otherwise mix by itself).
+   */
+  async function read(): Promise<string> {
+    const q = { accountId, ...WINDOW };
+    const svc = { targets: {}, cesScale: 7 as const };
+    return t.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const auto = await teamKpis(trx, q, svc);
+        const raw = await teamKpis(trx, { ...q, source: 'raw' }, svc);
+        const { rows } = await sql`select ticket_id, first_response_business_minutes, first_resolution_business_minutes, full_resolution_business_minutes
+          from ticket_facts where account_id = ${accountId} order by ticket_id`.execute(trx);
+        return JSON.stringify({ auto, raw, facts: rows.map((r) => Object.values(r as object).map(Number)) });
+      });
+  }
+
+  /** Every column of the account's facts and events (but when they were computed). */
+  async function everyRow() {
+    const facts = await t.db.selectFrom('ticket_facts').selectAll().where('account_id', '=', accountId).orderBy('ticket_id').execute();
+    const events = await t.db.selectFrom('ticket_fact_events').selectAll().where('account_id', '=', accountId).orderBy(['ticket_id', 'kind', 'seq']).execute();
+    return { facts: facts.map(({ computed_at: _, ...rest }) => rest), events };
+  }
+
+  const marks = async (table: 'ticket_facts_dirty' | 'ticket_facts_recompute') =>
+    (await t.db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).orderBy('ticket_id').execute()).map((r) => Number(r.ticket_id));
+  const staged = async () => Number((await sql<{ n: number }>`select count(*)::int as n from ticket_facts_next where account_id = ${accountId}`.execute(t.db)).rows[0]!.n);
+
+  it('serves the complete old answer between batches and the complete new one after, also to a concurrent reader', async () => {
+    const before = await read();
+    await setBusinessHours(18);
+    await markAllTicketsDirty(t.db, accountId);
+    const betweenBatches: string[] = [];
+    const concurrent: string[] = [];
+    let running = true;
+    const reader = (async () => {
+      while (running) concurrent.push(await read());
+    })();
+    const result = await refreshDirtyTicketFacts(t.db, accountId, {
+      ...options,
+      onProgress: async () => {
+        betweenBatches.push(await read());
+      },
+    }).finally(() => (running = false));
+    await reader;
+    const after = await read();
+
+    expect(result.refreshed).toBe(TICKETS);
+    expect(after).not.toBe(before); // the edit changes business minutes, so a mix would show
+    expect(betweenBatches.length).toBe(TICKETS / options.batchSize);
+    for (const seen of betweenBatches) expect(seen).toBe(before);
+    expect(concurrent.length).toBeGreaterThan(0);
+    for (const seen of concurrent) expect([before, after]).toContain(seen);
+    expect(await marks('ticket_facts_dirty')).toEqual([]);
+    expect(await marks('ticket_facts_recompute')).toEqual([]);
+    expect(await staged()).toBe(0);
+  });
+
+  it('gives the same facts and rollups as recomputing ticket by ticket', async () => {
+    await setBusinessHours(18);
+    await t.db.updateTable('tickets').set({ status: 'deleted' }).where('account_id', '=', accountId).where('id', '=', 7).execute();
+    await markAllTicketsDirty(t.db, accountId);
+    await refreshDirtyTicketFacts(t.db, accountId, options); // bulk: every ticket marked
+    const bulk = await read();
+    const bulkRows = await everyRow();
+    expect(bulkRows.facts.map((f) => Number(f.ticket_id))).not.toContain(7); // a deleted ticket loses its facts
+    expect(bulkRows.events.map((e) => Number(e.ticket_id))).not.toContain(7);
+    expect(bulkRows.facts).toHaveLength(TICKETS - 1);
+    // The batch path: a few marks at a time stay under the bulk share.
+    await setBusinessHours(17);
+    await markAllTicketsDirty(t.db, accountId);
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+    await setBusinessHours(18);
+    for (let i = 1; i <= TICKETS; i += 2) {
+      await markTicketsDirty(t.db, accountId, [i, i + 1]);
+      await refreshDirtyTicketFacts(t.db, accountId, options);
+    }
+    expect(await read()).toBe(bulk);
+    expect(await everyRow()).toEqual(bulkRows);
+  });
+
+  it('leaves the old facts live and every mark in place when it fails mid-way, and the next run completes', async () => {
+    const before = await read();
+    await setBusinessHours(18);
+    await markAllTicketsDirty(t.db, accountId);
+    let batches = 0;
+    const failing = refreshDirtyTicketFacts(t.db, accountId, {
+      ...options,
+      onProgress: () => {
+        if (++batches === 3) throw new Error('crash mid-recompute');
+      },
+    });
+    await expect(failing).rejects.toThrow('crash mid-recompute');
+    expect(await read()).toBe(before);
+    expect(await marks('ticket_facts_dirty')).toEqual(Array.from({ length: TICKETS }, (_, i) => i + 1));
+    expect(await marks('ticket_facts_recompute')).toEqual([]);
+    expect(await staged()).toBe(0);
+
+    // A process that died instead: its covered marks and staged rows are still there.
+    await coverDirtyMarks(t.db, accountId);
+    await sql`insert into ticket_facts_next select * from ticket_facts where account_id = ${accountId} and ticket_id <= 3`.execute(t.db);
+    expect(await marks('ticket_facts_dirty')).toEqual([]);
+    expect(await read()).toBe(before);
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+    const after = await read();
+    expect(after).not.toBe(before);
+    expect(await marks('ticket_facts_dirty')).toEqual([]);
+    expect(await staged()).toBe(0);
+    // The result equals a clean run's.
+    await setBusinessHours(17);
+    await markAllTicketsDirty(t.db, accountId);
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+    await setBusinessHours(18);
+    await markAllTicketsDirty(t.db, accountId);
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+    expect(await read()).toBe(after);
+  });
+
+  it('keeps the mark of a ticket a sync changes during the recompute, and the drain then refreshes it', async () => {
+    await setBusinessHours(18);
+    await markAllTicketsDirty(t.db, accountId);
+    const ctx = await loadAccountContext(t.db, accountId);
+    let synced = false;
+    const syncTicketOne = async () => {
+      if (synced) return;
+      synced = true; // after the first batch (tickets 1–10) was read: a new agent reply on ticket 1
+      await t.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('ticket_comments')
+          .values({ account_id: accountId, id: 9001, ticket_id: 1, author_id: AGENT, public: true, audit_id: 9001, via_channel: null, created_at: new Date('2025-03-20T15:00:00Z') })
+          .execute();
+        await markTicketsDirty(trx, accountId, [1]);
+      });
+    };
+    await recomputeInBulk(t.db, accountId, ctx, { ...options, onProgress: syncTicketOne }, TICKETS);
+    expect(await marks('ticket_facts_dirty')).toEqual([1]);
+    const replies = async () => Number((await t.db.selectFrom('ticket_facts').select('public_replies').where('account_id', '=', accountId).where('ticket_id', '=', 1).executeTakeFirstOrThrow()).public_replies);
+    expect(await replies()).toBe(1); // staged before the sync's change
+    await refreshDirtyTicketFacts(t.db, accountId, options);
+    expect(await replies()).toBe(2);
+    expect(await marks('ticket_facts_dirty')).toEqual([]);
+  });
+});
