@@ -133,7 +133,8 @@ describe('sync against the emulator', () => {
     const statusChange = solve.events.find((e) => e.type === 'Change' && e.field === 'status')!;
     expect(diff.ticket_field_changes).toEqual({ added: [expect.objectContaining({ id: statusChange.id, field: 'status', value: 'solved', previous_value: 'pending', kind: 'change' })], removed: [] });
     expect(ids(diff.ticket_metric_sets!.added, 'ticket_id')).toEqual(changedTickets);
-    const touched = new Set(['tickets', 'ticket_comments', 'ticket_field_changes', 'ticket_metric_sets', 'ticket_facts', 'ticket_fact_events', 'ticket_kpi_daily']);
+    // The derived tables: facts, and the rollups and duration sketches kept with them (daily, month, quarter).
+    const touched = new Set(['tickets', 'ticket_comments', 'ticket_field_changes', 'ticket_metric_sets', 'ticket_facts', 'ticket_fact_events', 'ticket_kpi_daily', 'ticket_kpi_periods', 'duration_sketches']);
     expect(Object.keys(diff).filter((t) => !touched.has(t))).toEqual([]);
     for (const row of [...(diff.ticket_facts?.added ?? []), ...(diff.ticket_facts?.removed ?? [])]) expect(changedTickets).toContain(Number(row.ticket_id));
     expect(result.written).toMatchObject({ tickets: 2, ticket_comments: 2, ticket_field_changes: 1, ticket_metric_sets: 2 });
