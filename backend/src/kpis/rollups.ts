@@ -209,6 +209,17 @@ export async function lockRollups(trx: Db, accountId: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('pulse-kpi-rollups:' || current_schema() || ':' || ${String(accountId)}))`.execute(trx);
 }
 
+/**
+ * When the account's rollups were last rebuilt, or null while they are incomplete. A full
+ * recompute's swap rebuilds them in the transaction that replaces the facts, so the stamp
+ * changes exactly when the facts do: a read that sees one stamp before and after its
+ * queries saw one generation of facts (service.ts re-reads otherwise).
+ */
+export async function rollupStamp(db: Db, accountId: number): Promise<string | null> {
+  const { rows } = await sql<{ stamp: string }>`select computed_at::text as stamp from kpi_rollup_state where account_id = ${accountId}`.execute(db);
+  return rows[0]?.stamp ?? null;
+}
+
 /** Whether the account's rollups are complete (the query path reads them only then). */
 export async function rollupsReady(db: Db, accountId: number): Promise<boolean> {
   const { rows } = await sql<{ one: number }>`select 1 as one from kpi_rollup_state where account_id = ${accountId}`.execute(db);

@@ -25,7 +25,7 @@ import { keyOf, type Scope } from './queries/scope.js';
 import { ticketKpis as ticketKpisQuery } from './queries/ticket-kpis.js';
 import { ticketsCreatedIn, type TicketsExportFilter } from './queries/tickets-export.js';
 import { rollupFigures } from './rollup-figures.js';
-import { rollupsReady, type RollupRow } from './rollups.js';
+import { rollupStamp, type RollupRow } from './rollups.js';
 import type { KpiSettings } from './settings.js';
 
 export type { KpiServiceSettings } from './figures.js';
@@ -71,9 +71,20 @@ async function durationMaps(db: Db, scope: Scope, targets: KpiServiceSettings['t
  * bucket)`), plus the keys that had any row at all.
  */
 async function kpisByKey(db: Db, scope: Scope, settings: KpiServiceSettings, source: KpiSource = 'auto') {
+  // A full recompute replaces facts and rollups in one commit (kpis/facts/staging.ts); the
+  // queries of one answer run side by side, so one that straddled that commit could mix
+  // generations: the rollup stamp before and after tells, and the answer is read again.
+  for (let attempt = 1; ; attempt++) {
+    const stamp = await rollupStamp(db, scope.accountId);
+    const answer = await kpisAtStamp(db, scope, settings, source, stamp !== null);
+    if (attempt === 3 || (await rollupStamp(db, scope.accountId)) === stamp) return answer;
+  }
+}
+
+async function kpisAtStamp(db: Db, scope: Scope, settings: KpiServiceSettings, source: KpiSource, rollupsComplete: boolean) {
   const cesScale = settings.cesScale === 5 ? 5 : 7;
   const split = splitWindow(scope.from, scope.to);
-  const days = source === 'auto' && split.days && (await rollupsReady(db, scope.accountId)) ? split.days : null;
+  const days = source === 'auto' && split.days && rollupsComplete ? split.days : null;
   // Which CSAT the account runs: asked beside the other queries, not after them.
   const modeP = csatMode(db, scope.accountId, settings.csatSource);
   let additive: Additive;
