@@ -94,6 +94,18 @@ describe('log-bucketed duration sketch', () => {
     }
   });
 
+  it('reads several quantiles at once as it reads each alone (their ranks interleave on small samples)', () => {
+    for (const values of [[3, 400], [1, 2, 900], [10, 10, 50, 7000], DATA[3]![1]]) {
+      const h = histogramOf(values);
+      const qs = [0.1, 0.5, 0.9, 0.99];
+      expect(h.quantiles(qs)).toEqual(qs.map((q) => h.quantile(q)));
+      for (const q of qs) {
+        const { exact, bound } = exactWithBound(values, q);
+        expect(Math.abs(h.quantiles([0.5, q])[1]! - exact)).toBeLessThanOrEqual(bound + 1e-9);
+      }
+    }
+  });
+
   it('is empty without values: no quantile', () => {
     expect(new LogHistogram().quantile(0.5)).toBeNull();
   });

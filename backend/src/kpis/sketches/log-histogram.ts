@@ -84,23 +84,25 @@ export class LogHistogram {
     for (const [key, n] of other.entries()) this.addKey(key, n);
   }
 
-  /** `percentile_cont(q)` for ascending `qs` in one walk: nulls when empty. */
+  /** `percentile_cont(q)` for each of `qs`, in one walk: nulls when empty. */
   quantiles(qs: readonly number[]): Array<number | null> {
     if (this.total === 0) return qs.map(() => null);
-    // The 0-based ranks each quantile interpolates between, and the values found at them.
-    const ranks = qs.flatMap((q) => [Math.floor(q * (this.total - 1)), Math.ceil(q * (this.total - 1))]);
-    const found: number[] = [];
+    // The 0-based ranks the quantiles interpolate between, ascending (the ranks of
+    // different quantiles interleave: with two values, p50 and p90 both need ranks 0 and 1).
+    const ranks = [...new Set(qs.flatMap((q) => [Math.floor(q * (this.total - 1)), Math.ceil(q * (this.total - 1))]))].sort((a, b) => a - b);
+    const valueAt = new Map<number, number>();
     let seen = 0;
-    for (let i = 0; i < this.counts.length && found.length < ranks.length; i++) {
+    let next = 0;
+    for (let i = 0; i < this.counts.length && next < ranks.length; i++) {
       const n = this.counts[i]!;
       if (n === 0) continue;
       seen += n;
-      while (found.length < ranks.length && ranks[found.length]! < seen) found.push(valueOf(this.lo + i));
+      while (next < ranks.length && ranks[next]! < seen) valueAt.set(ranks[next++]!, valueOf(this.lo + i));
     }
-    return qs.map((q, j) => {
+    return qs.map((q) => {
       const rank = q * (this.total - 1);
-      const lo = found[2 * j]!;
-      return lo + (rank - Math.floor(rank)) * (found[2 * j + 1]! - lo);
+      const lo = valueAt.get(Math.floor(rank))!;
+      return lo + (rank - Math.floor(rank)) * (valueAt.get(Math.ceil(rank))! - lo);
     });
   }
 
