@@ -11,7 +11,7 @@
  */
 import type { Db } from '../db/database.js';
 import { DAY_MS } from './buckets.js';
-import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS, type DurationKpi, type DurationStatRow } from './queries/duration-stats.js';
+import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS, hasAnyValue, type DurationKpi, type DurationStatRow } from './queries/duration-stats.js';
 import { handleTimeRejected } from './queries/handle-time.js';
 import { count, dimensions, inScope, keyOf, type Scope } from './queries/scope.js';
 import { sql } from 'kysely';
@@ -48,9 +48,9 @@ async function edgeValues(db: Db, scope: Scope): Promise<EdgeValue[]> {
       const placement = DURATION_COLUMNS[kpis[0]!].placement;
       const dims = dimensions(scope, placement);
       const values = kpis.map((k, i) => sql`${sql.ref(DURATION_COLUMNS[k].value)} as ${sql.id(`v${i}`)}`);
-      const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+      const anyValue = hasAnyValue(kpis);
       const { rows } = await sql<Record<string, unknown>>`select ${sql.join([...dims.select, ...values])}
-        from ticket_facts f where ${inScope(scope, placement)} and (${anyValue})`.execute(db);
+        from ticket_facts f where ${inScope(scope, placement)} and ${anyValue}`.execute(db);
       const out: EdgeValue[] = [];
       for (const row of rows) {
         const key = keyOf(row.agent_id == null ? null : Number(row.agent_id));

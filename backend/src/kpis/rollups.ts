@@ -222,8 +222,7 @@ export async function rollupStamp(db: Db, accountId: number): Promise<string | n
 
 /** Whether the account's rollups are complete (the query path reads them only then). */
 export async function rollupsReady(db: Db, accountId: number): Promise<boolean> {
-  const { rows } = await sql<{ one: number }>`select 1 as one from kpi_rollup_state where account_id = ${accountId}`.execute(db);
-  return rows.length > 0;
+  return (await rollupStamp(db, accountId)) !== null;
 }
 
 async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * given a target, how many of those tickets have their own duration within it.
  * Tickets with no value (no conversation start, not solved, reopened) take no part.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, keyOf, numOrNull, toMap, type Placement, type Scope } from './scope.js';
 import { DURATION_KPI_KEYS, type DurationKpiKey } from '../../../../contract/duration-kpis.js';
@@ -27,6 +27,11 @@ export const DURATION_COLUMNS: Record<DurationKpi, { value: string; placement: P
   // kpis.md "Handle time": attributed like full resolution; rejected values are stored as null.
   handleTimeMinutes: { value: 'f.handle_time_minutes', placement: latestSolve },
 };
+
+/** `(v1 is not null or v2 is not null …)`: a facts row holding any of these KPIs' values. */
+export function hasAnyValue(kpis: readonly DurationKpi[]): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `)})`;
+}
 
 export interface DurationStatRow {
   count: number;
@@ -101,11 +106,11 @@ export async function durationStatsByPlacement(
       (target == null ? sql`null::bigint` : sql`count(*) filter (where ${v} <= ${target})`).as(`w${i}`),
     ];
   });
-  const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+  const anyValue = hasAnyValue(kpis);
   const { rows } = await sql<Record<string, unknown> & { agent_id: unknown; bucket: unknown }>`
     select ${sql.join([...dims.select, ...items])}
     from ticket_facts f
-    where ${inScope(scope, placement)} and (${anyValue})
+    where ${inScope(scope, placement)} and ${anyValue}
     ${dims.groupBy.length > 0 ? sql`group by ${sql.join(dims.groupBy)}` : sql``}`.execute(db);
   const out = new Map<DurationKpi, Map<string, DurationStatRow>>(kpis.map((k) => [k, new Map()]));
   for (const row of rows) {

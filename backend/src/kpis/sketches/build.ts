@@ -15,9 +15,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS, type DurationKpi } from '../queries/duration-stats.js';
+import { DURATION_COLUMNS, DURATION_KPIS, DURATION_PLACEMENT_GROUPS, hasAnyValue, type DurationKpi } from '../queries/duration-stats.js';
 import { encodeSketches, decodeInto, type BucketKeys } from './codec.js';
-import { keyOf, LogHistogram } from './log-histogram.js';
+import { bucketOf, LogHistogram } from './log-histogram.js';
 import { daysOf, parentsOf, type PeriodKind } from './periods.js';
 
 export const TEAM = -1;
@@ -69,7 +69,7 @@ function fetchPlaced(db: Db, accountId: number, source: Source): Promise<Placed[
       const p = DURATION_COLUMNS[kpis[0]!].placement;
       const at = sql.ref(p.at);
       const values = kpis.map((k) => sql`float8send(coalesce(${sql.ref(DURATION_COLUMNS[k].value)}, 'NaN'))`);
-      const anyValue = sql.join(kpis.map((k) => sql`${sql.ref(DURATION_COLUMNS[k].value)} is not null`), sql` or `);
+      const anyValue = hasAnyValue(kpis);
       const range =
         'days' in source
           ? sql`join unnest(${source.days}::date[]) as d(day) on ${at} >= (d.day::timestamp at time zone 'UTC') and ${at} < ((d.day + 1)::timestamp at time zone 'UTC')`
@@ -82,7 +82,7 @@ function fetchPlaced(db: Db, accountId: number, source: Source): Promise<Placed[
       const { rows } = await sql<{ channel: string; records: Uint8Array }>`
         select f.channel, string_agg(${record}, ''::bytea) as records
         from ticket_facts f ${range}
-        where f.account_id = ${accountId} and ${bounds} and (${anyValue})
+        where f.account_id = ${accountId} and ${bounds} and ${anyValue}
         group by f.channel`.execute(db);
       return { kpis, perChannel: rows };
     }),
@@ -105,7 +105,7 @@ function addPlaced(placed: Placed[], rows: DayRows): void {
         indexes.forEach((kpi, i) => {
           const v = view.getFloat64(at + 20 + 8 * i);
           if (Number.isNaN(v)) return;
-          const bucket = keyOf(v);
+          const bucket = bucketOf(v);
           agentRow[kpi]!.push(bucket);
           teamRow[kpi]!.push(bucket);
         });
@@ -135,25 +135,27 @@ async function writeRows(db: Db, accountId: number, rows: SketchRow[]): Promise<
   }
 }
 
-/** Rebuilds the month (or quarter) rows starting on `starts` from their day (or month) rows. */
+/** Rebuilds the month (or quarter) rows starting on `starts` from their day (or month) rows, in one read. */
 async function rollUp(db: Db, accountId: number, kind: 'm' | 'q', starts: string[]): Promise<void> {
   if (starts.length === 0) return;
   await sql`delete from duration_sketches where account_id = ${accountId} and kind = ${kind} and period = any(${starts}::date[])`.execute(db);
   const child = kind === 'm' ? 'd' : 'm';
-  for (const start of starts) {
-    const { from, to } = daysOf(kind, start);
-    const { rows } = await sql<{ agent_id: unknown; group_id: unknown; channel: string; blob: Uint8Array }>`
-      select agent_id, group_id, channel, string_agg(sketch, ''::bytea) as blob
-      from duration_sketches
-      where account_id = ${accountId} and kind = ${child} and period >= ${from}::date and period < ${to}::date
-      group by agent_id, group_id, channel`.execute(db);
-    const merged = rows.map((r) => {
-      const perKpi = DURATION_KPIS.map(() => new LogHistogram());
-      decodeInto(r.blob, perKpi);
-      return { kind, period: start, agent_id: Number(r.agent_id), group_id: Number(r.group_id), channel: r.channel, sketch: encodeSketches(perKpi) };
-    });
-    await writeRows(db, accountId, merged);
-  }
+  const unit = sql.lit(kind === 'm' ? 'month' : 'quarter');
+  // The range keeps the primary key's index in play; the date_trunc test keeps only the asked periods.
+  const sorted = [...starts].sort();
+  const [from, to] = [sorted[0]!, daysOf(kind, sorted.at(-1)!).to];
+  const { rows } = await sql<{ p: string; agent_id: unknown; group_id: unknown; channel: string; blob: Uint8Array }>`
+    select to_char(date_trunc(${unit}, period), 'YYYY-MM-DD') as p, agent_id, group_id, channel, string_agg(sketch, ''::bytea) as blob
+    from duration_sketches
+    where account_id = ${accountId} and kind = ${child} and period >= ${from}::date and period < ${to}::date
+      and date_trunc(${unit}, period)::date = any(${starts}::date[])
+    group by 1, agent_id, group_id, channel`.execute(db);
+  const merged = rows.map((r) => {
+    const perKpi = DURATION_KPIS.map(() => new LogHistogram());
+    decodeInto(r.blob, perKpi);
+    return { kind, period: r.p, agent_id: Number(r.agent_id), group_id: Number(r.group_id), channel: r.channel, sketch: encodeSketches(perKpi) };
+  });
+  await writeRows(db, accountId, merged);
 }
 
 const unique = (xs: string[]) => [...new Set(xs)].sort();

@@ -32,7 +32,7 @@ const ZERO_KEY = KEY_MIN - 1;
 const positiveKey = (v: number) => mapping.key(Math.min(MAX_VALUE, Math.max(MIN_VALUE, v)));
 
 /** The bucket key of a value (finite; NaN and infinities are never durations). */
-export function keyOf(value: number): number {
+export function bucketOf(value: number): number {
   if (value > 0) return positiveKey(value);
   if (value === 0) return ZERO_KEY;
   return ZERO_KEY - 1 - (positiveKey(-value) - KEY_MIN);
@@ -52,7 +52,7 @@ export class LogHistogram {
   total = 0;
 
   add(value: number, n = 1): void {
-    this.addKey(keyOf(value), n);
+    this.addKey(bucketOf(value), n);
   }
 
   addKey(key: number, n: number): void {
@@ -78,10 +78,6 @@ export class LogHistogram {
   /** Non-empty buckets in ascending key order. */
   *entries(): Generator<[key: number, count: number]> {
     for (let i = 0; i < this.counts.length; i++) if (this.counts[i]! > 0) yield [this.lo + i, this.counts[i]!];
-  }
-
-  merge(other: LogHistogram): void {
-    for (const [key, n] of other.entries()) this.addKey(key, n);
   }
 
   /** `percentile_cont(q)` for each of `qs`, in one walk: nulls when empty. */

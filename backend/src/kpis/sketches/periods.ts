@@ -4,6 +4,8 @@
  * quarters inside it, then the months inside what is left, then the days: a year takes
  * about 3 quarters, 2 months and 30 days, instead of 365 days.
  */
+import { DAY_MS } from '../buckets.js';
+
 export type PeriodKind = 'd' | 'm' | 'q';
 
 export interface Periods {
@@ -12,7 +14,6 @@ export interface Periods {
   d: string[];
 }
 
-const DAY_MS = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** First day of the month (or quarter) holding `t`, as epoch ms. */
