@@ -9,7 +9,7 @@
  */
 import type { Db } from '../db/database.js';
 import type { Account } from '../db/schema.js';
-import type { HelpdeskAdminApi } from '../helpdesk/api.js';
+import { readAll, type HelpdeskAdminApi } from '../helpdesk/api.js';
 import type { HelpdeskWebhook } from '../helpdesk/admin-schemas.js';
 import { PULSE_WEBHOOK_NAME, pickPulseWebhook } from '../live/helpdesk-webhook.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,14 +20,7 @@ export type WebhookApi = Pick<HelpdeskAdminApi, 'listWebhooks' | 'webhookSigning
 
 /** Every webhook whose name contains Pulse's, across pages. */
 export async function findPulseWebhooks(api: Pick<HelpdeskAdminApi, 'listWebhooks'>): Promise<HelpdeskWebhook[]> {
-  const found: HelpdeskWebhook[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.listWebhooks(PULSE_WEBHOOK_NAME, cursor);
-    found.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return found;
+  return (await readAll((cursor) => api.listWebhooks(PULSE_WEBHOOK_NAME, cursor))).items;
 }
 
 /**

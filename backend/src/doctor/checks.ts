@@ -4,7 +4,7 @@
  * ok, warn or fail, with a plain fix for every problem. A check that cannot run without
  * working credentials is skipped (and counts as a failure) when they do not work.
  */
-import { HelpdeskError, type HelpdeskAdminApi } from '../helpdesk/api.js';
+import { HelpdeskError, readAll, type HelpdeskAdminApi } from '../helpdesk/api.js';
 import type { HelpdeskTrigger } from '../helpdesk/admin-schemas.js';
 import { findPulseWebhooks } from '../accounts/webhook-secret.js';
 import { PULSE_WEBHOOK_NAME, WEBHOOK_ROUTE_PATH, pickPulseWebhook, pointsAtPulse, whatFiresWebhook } from '../live/helpdesk-webhook.js';
@@ -140,14 +140,7 @@ async function surveyField(t: DoctorTarget, label: 'NPS' | 'CES', fieldId: numbe
 }
 
 async function activeTriggers(api: HelpdeskAdminApi): Promise<HelpdeskTrigger[]> {
-  const all: HelpdeskTrigger[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.listActiveTriggers(cursor);
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
+  return (await readAll((cursor) => api.listActiveTriggers(cursor))).items;
 }
 
 async function webhook(t: DoctorTarget): Promise<CheckResult> {

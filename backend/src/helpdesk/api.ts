@@ -26,6 +26,20 @@ export interface ListPage<T> {
   nextCursor: string | null;
 }
 
+/** Every item of a cursor-paged list, following `nextCursor` to the end. */
+export async function readAll<T>(fetchPage: (cursor?: string) => Promise<ListPage<T>>): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let pages = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    pages += 1;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { items, pages };
+}
+
 /** Where an incremental export continues: a stored cursor, or a start time on the first call. */
 export type ExportFrom = { cursor: string } | { startTime: number };
 

@@ -114,8 +114,8 @@ export async function longWindowDurations(
 export async function longWindowRejected(db: Db, scope: Scope, edges: Array<{ from: Date; to: Date }>, rolled: Map<string, RollupRow>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const [key, row] of rolled) if (row.handle_time_rejected) out.set(key, row.handle_time_rejected);
-  for (const e of edges) {
-    for (const [key, n] of await handleTimeRejected(db, { ...scope, from: e.from, to: e.to })) out.set(key, (out.get(key) ?? 0) + n);
+  for (const edge of await Promise.all(edges.map((e) => handleTimeRejected(db, { ...scope, from: e.from, to: e.to })))) {
+    for (const [key, n] of edge) out.set(key, (out.get(key) ?? 0) + n);
   }
   return out;
 }

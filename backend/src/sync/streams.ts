@@ -7,7 +7,7 @@
  * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
 import { sql } from 'kysely';
-import type { ListPage } from '../helpdesk/api.js';
+import { readAll } from '../helpdesk/api.js';
 import {
   groupRow,
   holidayRow,
@@ -250,19 +250,6 @@ const agents: Stream = {
     }
   },
 };
-
-async function readAll<T>(fetchPage: (cursor?: string) => Promise<ListPage<T>>): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let pages = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await fetchPage(cursor);
-    items.push(...page.items);
-    pages += 1;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return { items, pages };
-}
 
 /** True when a reference list was read less than `referenceMaxAgeMs` ago. */
 async function isFresh(ctx: StreamContext, stream: string): Promise<boolean> {

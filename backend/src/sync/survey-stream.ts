@@ -14,7 +14,7 @@
  * about; they never fail a page (kpis/queries/csat-survey.ts counts them as rejected).
  */
 import { sql } from 'kysely';
-import type { HelpdeskApi } from '../helpdesk/api.js';
+import { readAll, type HelpdeskApi } from '../helpdesk/api.js';
 import type { HelpdeskAudit, HelpdeskTicketEvent } from '../helpdesk/schemas.js';
 import type { HelpdeskSurvey, HelpdeskSurveyResponse } from '../helpdesk/survey-schemas.js';
 import type { CsatSurveyEventsTable, CsatSurveyResponsesTable } from '../db/schema.js';
@@ -147,12 +147,7 @@ export async function fetchSurveyResponses(api: HelpdeskApi, ticketIds: number[]
   const out: HelpdeskSurveyResponse[] = [];
   for (let i = 0; i < ticketIds.length; i += TICKETS_PER_REQUEST) {
     const batch = ticketIds.slice(i, i + TICKETS_PER_REQUEST);
-    let cursor: string | undefined;
-    do {
-      const page = await api.listSurveyResponses(batch, cursor);
-      out.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    out.push(...(await readAll((cursor) => api.listSurveyResponses(batch, cursor))).items);
   }
   return out;
 }
