@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
 import { refreshDirtyTicketFacts } from '../../backend/src/kpis/facts/drain.js';
-import type { KpiSettings } from '../../backend/src/kpis/settings.js';
+import { BENCH_SETTINGS } from './recompute.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { analyzeAfterBulkWrite } from '../../backend/src/sync/repository.js';
 import type { StreamContext } from '../../backend/src/sync/stream-context.js';
@@ -30,7 +30,6 @@ export interface IngestResult {
   pages: number;
 }
 
-const SETTINGS: KpiSettings = { npsFieldId: 360002, cesFieldId: null, cesScale: 7, teamLeadIds: [], targets: {}, groupSchedules: {} };
 
 export async function runIngest(
   db: Db,
@@ -72,7 +71,7 @@ export async function runIngest(
     const t0 = performance.now();
     // As SyncService does after a bulk write; timed with the refresh it is there for.
     await analyzeAfterBulkWrite(db, written);
-    const r = await refreshDirtyTicketFacts(db, account.id, { settings: SETTINGS, logger: silentLogger });
+    const r = await refreshDirtyTicketFacts(db, account.id, { settings: BENCH_SETTINGS, logger: silentLogger });
     factsMs = performance.now() - t0;
     factsRefreshed = r.refreshed;
   }

@@ -19,7 +19,7 @@ export interface RecomputeResult {
   ms: number;
 }
 
-/** The ingest benchmark's settings (ingest.ts): the facts depend on them. */
+/** The ingest and recompute benchmarks' settings (ingest.ts, this file): the facts depend on them. */
 export const BENCH_SETTINGS: KpiSettings = { npsFieldId: 360002, cesFieldId: null, cesScale: 7, teamLeadIds: [], targets: {}, groupSchedules: {} };
 
 const HOUR = 60;

@@ -72,7 +72,7 @@ export function securityHeaders(helpdeskUrl: string | undefined): RequestHandler
       directives: {
         defaultSrc: ["'self'"],
         // Zendesk's CDN serves the ZAF SDK the pages load (app/src/zaf/init.ts).
-        scriptSrc: ["'self'", 'https://static.zdassets.com', (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
+        scriptSrc: ["'self'", 'https://static.zdassets.com', (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],

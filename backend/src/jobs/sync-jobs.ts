@@ -21,6 +21,7 @@
  * at once, so only that many hold a pinned lock connection: the pool is never
  * exhausted by idle or queued accounts.
  */
+import { setTimeout } from 'node:timers/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
@@ -110,7 +111,6 @@ function stableId(name: string): string {
 
 /** The states a job ends in. */
 export const FINAL = new Set(['completed', 'failed', 'cancelled']);
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSyncJobs(deps: {
   db: Db;
@@ -238,7 +238,7 @@ export function createSyncJobs(deps: {
           const s = await state(jobId);
           if (!s) throw new Error(`Unknown sync job ${jobId}`);
           if (FINAL.has(s.state)) return s as FinishedJob;
-          await sleep(options.pollMs ?? 250);
+          await setTimeout(options.pollMs ?? 250);
         }
       } finally {
         progressListeners.delete(jobId);
@@ -268,7 +268,7 @@ async function createQueue(boss: JobQueue, queue: PgBoss.Queue): Promise<void> {
       return await boss.createQueue(queue.name, queue);
     } catch (err) {
       if (attempt >= 5 || (err as { code?: string }).code !== '40P01') throw err;
-      await sleep(50 * attempt + Math.random() * 100);
+      await setTimeout(50 * attempt + Math.random() * 100);
     }
   }
 }

@@ -51,11 +51,6 @@ export async function markTicketsOfUsersDirty(db: Executor, accountId: number, u
     on conflict do nothing`.execute(db);
 }
 
-/** Whether the account has any dirty ticket. */
-export async function hasDirtyTickets(db: Executor, accountId: number): Promise<boolean> {
-  return (await db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).limit(1).executeTakeFirst()) !== undefined;
-}
-
 /** Clears the marks of these tickets (inside the transaction that recomputes them). */
 export async function clearDirtyMarks(trx: Trx, accountId: number, ticketIds: number[]): Promise<void> {
   await trx.deleteFrom('ticket_facts_dirty').where('account_id', '=', accountId).where('ticket_id', 'in', ticketIds).execute();

@@ -253,20 +253,6 @@ export async function ensureRollups(db: Db, accountId: number): Promise<boolean>
   });
 }
 
-/**
- * Marks the account's rollups incomplete ahead of a bulk refresh (a backfill, or a
- * settings change that dirties every ticket): the batches then skip per-day upkeep,
- * reads use raw facts meanwhile, and `ensureRollups` rebuilds once at the end. Per-day
- * upkeep costs about (days a batch touches × tickets per day) per batch, which at 1M
- * tickets made a backfill's refresh three times slower than one rebuild.
- */
-export async function suspendRollups(db: Db, accountId: number): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await lockRollups(trx, accountId);
-    await sql`delete from kpi_rollup_state where account_id = ${accountId}`.execute(trx);
-  });
-}
-
 /** A refresh of more than this share of the account's tickets rebuilds the rollups once instead. */
 export const BULK_REFRESH_SHARE = 0.1;
 

@@ -2,7 +2,6 @@
 import type { SyncRun, SyncStatus } from '../../../contract/system.js';
 import type { Executor } from '../db/executor.js';
 
-export type { SyncRun as SyncRunView };
 
 export async function syncStatus(db: Executor, accountId: number): Promise<SyncStatus> {
   const rows = await db

@@ -10,7 +10,8 @@
 import { Router } from 'express';
 import type { SyncStarted } from '../../../../contract/system.js';
 import type { Db } from '../../db/database.js';
-import { FINAL, sleep, type SyncJobs } from '../../jobs/sync-jobs.js';
+import { setTimeout } from 'node:timers/promises';
+import { FINAL, type SyncJobs } from '../../jobs/sync-jobs.js';
 import { syncStatus } from '../../sync/runs.js';
 import { requireAdmin, sessionOf } from '../auth/middleware.js';
 
@@ -40,7 +41,7 @@ export function syncRoutes(deps: { db: Db; jobs: Pick<SyncJobs, 'enqueueAccountS
         break;
       }
       if (Date.now() > deadline) break;
-      await sleep(100);
+      await setTimeout(100);
     }
     res.status(202).json({ syncId: syncId === null ? null : String(syncId) } satisfies SyncStarted);
   });

@@ -4,7 +4,7 @@
  * rewrites their facts.
  */
 import type { Db } from '../../db/database.js';
-import { hasDirtyTickets, takeDirtyBatch } from '../dirty-tickets.js';
+import { takeDirtyBatch } from '../dirty-tickets.js';
 import { BULK_REFRESH_SHARE, ensureRollups } from '../rollups.js';
 import { recomputeInBulk } from './bulk-recompute.js';
 import { loadAccountContext } from './load.js';
@@ -23,19 +23,19 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   const result: RefreshResult = { refreshed: 0, mismatches: [] };
   // A bulk recompute interrupted by a crash left its marks covered: back to the queue.
   await abandonStagedFacts(db, accountId);
-  if (await hasDirtyTickets(db, accountId)) {
+  // Counted with a bound, so an incremental refresh reads about as many rows as it has marks.
+  const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts', atMost?: number) =>
+    Number(
+      (
+        await db
+          .selectFrom(db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).$if(atMost !== undefined, (qb) => qb.limit(atMost!)).as('t'))
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const total = await countOf('ticket_facts_dirty');
+  if (total > 0) {
     const context = await loadAccountContext(db, accountId);
-    // Counted with a bound, so an incremental refresh reads about as many rows as it has marks.
-    const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts', atMost?: number) =>
-      Number(
-        (
-          await db
-            .selectFrom(db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).$if(atMost !== undefined, (qb) => qb.limit(atMost!)).as('t'))
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const total = await countOf('ticket_facts_dirty');
     // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts, e.g. every ticket after a
     // business-hours edit) is computed into staging and swapped in with the rollups in
     // one transaction (bulk-recompute.ts); the batches below then take the marks a
