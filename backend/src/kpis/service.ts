@@ -87,6 +87,8 @@ async function kpisAtStamp(db: Db, scope: Scope, settings: KpiServiceSettings, s
   const days = source === 'auto' && split.days && rollupsComplete ? split.days : null;
   // Which CSAT the account runs: asked beside the other queries, not after them.
   const modeP = csatMode(db, scope.accountId, settings.csatSource);
+  // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts): asked as soon as the mode is known.
+  const surveyP = modeP.then((mode) => (mode.source === 'survey' ? surveyCsatCounts(db, scope) : null));
   let additive: Additive;
   let durationsP: Promise<Record<DurationKpi, Map<string, DurationStatRow>>>;
   let rejectedP: Promise<Map<string, number>>;
@@ -110,9 +112,8 @@ async function kpisAtStamp(db: Db, scope: Scope, settings: KpiServiceSettings, s
   const durations = await durationsP;
   const rejected = await rejectedP;
   const { solved, nps, ces, events } = additive;
-  // Survey-response CSAT replaces the legacy ratings' counts when the account runs it (queries/csat-survey.ts).
   const mode = await modeP;
-  const csat: Map<string, CsatRow | SurveyCsatRow> = mode.source === 'survey' ? await surveyCsatCounts(db, scope) : additive.csat;
+  const csat: Map<string, CsatRow | SurveyCsatRow> = (await surveyP) ?? additive.csat;
   const maps = [...Object.values(durations), solved, csat, nps, ces, events];
   const seen = new Set<string>();
   for (const m of maps) for (const k of m.keys()) seen.add(k);

@@ -136,14 +136,16 @@ export function kpiRoutes(deps: KpiRouteDeps): Router {
     if (!trend) throw ApiError.notFound(`Unknown agent ${agentId}`);
     if (!compare) return void res.json(trend);
     // Each bucket's previous period: the window of the bucket's (clipped) length that ends where it starts.
-    const buckets = [];
-    for (const [i, b] of trend.buckets.entries()) {
-      const from = new Date(Math.max(Date.parse(b.start), q.from.getTime()));
-      const next = trend.buckets[i + 1];
-      const to = next ? new Date(next.start) : q.to;
-      const previous = await agentKpis(db, previousQuery({ ...q, from, to }), agentId, ctx.settings);
-      buckets.push({ ...b, kpis: withPrevious(b.kpis, kpisOnly(previous!)) });
-    }
+    // Asked side by side (the pool bounds how many run at once), not one bucket after another.
+    const buckets = await Promise.all(
+      trend.buckets.map(async (b, i) => {
+        const from = new Date(Math.max(Date.parse(b.start), q.from.getTime()));
+        const next = trend.buckets[i + 1];
+        const to = next ? new Date(next.start) : q.to;
+        const previous = await agentKpis(db, previousQuery({ ...q, from, to }), agentId, ctx.settings);
+        return { ...b, kpis: withPrevious(b.kpis, kpisOnly(previous!)) };
+      }),
+    );
     res.json({ ...trend, buckets });
   });
 
