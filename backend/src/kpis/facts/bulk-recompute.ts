@@ -13,9 +13,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { AccountContext } from './load.js';
 import { loadFactBatch } from './load.js';
-import { compareWithMetricSet } from './metric-check.js';
-import { DEFAULT_BATCH, type RefreshOptions, type RefreshResult } from './refresh.js';
-import { computeTicketFacts } from './rules.js';
+import { computeFactBatch, DEFAULT_BATCH, type RefreshOptions, type RefreshResult } from './refresh.js';
 import { abandonStagedFacts, coveredBatch, coverDirtyMarks, stageFactBatch, swapStagedFacts } from './staging.js';
 import type { TicketFactEventRow, TicketFactsRow } from './types.js';
 
@@ -54,14 +52,11 @@ export async function recomputeInBulk(db: Db, accountId: number, ctx: AccountCon
       const inputs = new Map(batch.inputs.map((input) => [input.ticket.id, input]));
       // Progress as the batch path reports it: every `batchSize` tickets (deleted ones have no input).
       for (let i = 0; i < batch.ids.length; i += step) {
-        for (const id of batch.ids.slice(i, i + step)) {
-          const input = inputs.get(id);
-          if (!input) continue;
-          const computed = computeTicketFacts(input);
-          facts.push(computed.facts);
-          events.push(...computed.events);
-          result.mismatches.push(...compareWithMetricSet(computed.facts, batch.metricsBy.get(id)));
-        }
+        const chunk = batch.ids.slice(i, i + step).flatMap((id) => inputs.get(id) ?? []);
+        const computed = computeFactBatch(chunk, batch.metricsBy);
+        facts.push(...computed.facts);
+        events.push(...computed.events);
+        result.mismatches.push(...computed.mismatches);
         result.refreshed += Math.min(step, batch.ids.length - i);
         await options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
       }

@@ -11,9 +11,9 @@ import { clearDirtyMarks } from '../dirty-tickets.js';
 import { ensureRollups } from '../rollups.js';
 import type { KpiSettings } from '../settings.js';
 import { loadAccountContext, loadFactBatch, type AccountContext } from './load.js';
-import { compareWithMetricSet, type FactMismatch } from './metric-check.js';
+import { compareWithMetricSet, type FactMismatch, type MetricSetRow } from './metric-check.js';
 import { computeTicketFacts } from './rules.js';
-import type { TicketFactEventRow, TicketFactsRow } from './types.js';
+import type { TicketFactEventRow, TicketFactsInput, TicketFactsRow } from './types.js';
 import { writeFactBatch } from './write.js';
 
 export interface RefreshOptions {
@@ -39,20 +39,24 @@ export interface RefreshResult {
 
 export const DEFAULT_BATCH = 500;
 
+/** Computes the facts and events of loaded tickets, and where they disagree with the helpdesk's own metrics. */
+export function computeFactBatch(inputs: Iterable<TicketFactsInput>, metricsBy: Map<number, MetricSetRow>): { facts: TicketFactsRow[]; events: TicketFactEventRow[]; mismatches: FactMismatch[] } {
+  const out = { facts: [] as TicketFactsRow[], events: [] as TicketFactEventRow[], mismatches: [] as FactMismatch[] };
+  for (const input of inputs) {
+    const computed = computeTicketFacts(input);
+    out.facts.push(computed.facts);
+    out.events.push(...computed.events);
+    out.mismatches.push(...compareWithMetricSet(computed.facts, metricsBy.get(input.ticket.id)));
+  }
+  return out;
+}
+
 /** Loads, computes and writes the facts of one batch of tickets inside `trx`. */
 export async function refreshBatch(trx: Trx, accountId: number, ids: number[], ctx: AccountContext, settings: KpiSettings): Promise<RefreshResult> {
   if (ids.length === 0) return { refreshed: 0, mismatches: [] };
   const { inputs, metricsBy } = await loadFactBatch(trx, accountId, ids, ctx, settings);
-  const factRows: TicketFactsRow[] = [];
-  const eventRows: TicketFactEventRow[] = [];
-  const mismatches: FactMismatch[] = [];
-  for (const input of inputs) {
-    const { facts, events } = computeTicketFacts(input);
-    factRows.push(facts);
-    eventRows.push(...events);
-    mismatches.push(...compareWithMetricSet(facts, metricsBy.get(input.ticket.id)));
-  }
-  await writeFactBatch(trx, accountId, ids, factRows, eventRows);
+  const { facts, events, mismatches } = computeFactBatch(inputs, metricsBy);
+  await writeFactBatch(trx, accountId, ids, facts, events);
   return { refreshed: ids.length, mismatches };
 }
 
