@@ -146,12 +146,7 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   }
 
   async showSurvey(surveyId: string, version: number): Promise<HelpdeskSurvey | null> {
-    try {
-      return (await this.get(`/api/v2/guide/en-us/surveys/${encodeURIComponent(surveyId)}/${version}`, showSurveySchema)).survey;
-    } catch (err) {
-      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
-      throw err;
-    }
+    return (await this.getOrNull(`/api/v2/guide/en-us/surveys/${encodeURIComponent(surveyId)}/${version}`, showSurveySchema))?.survey ?? null;
   }
 
   listAgents(cursor?: string): Promise<ListPage<HelpdeskUser>> {
@@ -175,13 +170,8 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   }
 
   async showTicket(ticketId: number): Promise<ShownTicket | null> {
-    try {
-      const shown = await this.get(`/api/v2/tickets/${ticketId}.json`, showTicketSchema, { include: TICKET_SIDELOADS });
-      return { ticket: shown.ticket, metricSets: shown.metric_sets, users: shown.users, groups: shown.groups };
-    } catch (err) {
-      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
-      throw err;
-    }
+    const shown = await this.getOrNull(`/api/v2/tickets/${ticketId}.json`, showTicketSchema, { include: TICKET_SIDELOADS });
+    return shown && { ticket: shown.ticket, metricSets: shown.metric_sets, users: shown.users, groups: shown.groups };
   }
 
   listTicketAudits(ticketId: number, cursor?: string): Promise<ListPage<HelpdeskAudit>> {
@@ -220,12 +210,7 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   }
 
   async showTicketField(fieldId: number): Promise<HelpdeskTicketField | null> {
-    try {
-      return (await this.get(`/api/v2/ticket_fields/${fieldId}.json`, ticketFieldResponseSchema)).ticket_field;
-    } catch (err) {
-      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
-      throw err;
-    }
+    return (await this.getOrNull(`/api/v2/ticket_fields/${fieldId}.json`, ticketFieldResponseSchema))?.ticket_field ?? null;
   }
 
   async accountSettings(): Promise<HelpdeskAccountSettings> {
@@ -243,6 +228,16 @@ export class HelpdeskClient implements HelpdeskApi, HelpdeskAdminApi {
   /** `GET /api/v2/satisfaction_ratings.json` (legacy CSAT; admins only). */
   private listLegacyRatings(startTime: number, cursor?: string): Promise<ListPage<HelpdeskSatisfactionRating>> {
     return this.list('/api/v2/satisfaction_ratings.json', ratingsPageSchema, (p) => p.satisfaction_ratings, cursor, { start_time: startTime });
+  }
+
+  /** `get`, with null for a 404 (a ticket, field or survey that is gone). */
+  private async getOrNull<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S> | null> {
+    try {
+      return await this.get(path, schema, params);
+    } catch (err) {
+      if (err instanceof HelpdeskError && err.kind === 'not_found') return null;
+      throw err;
+    }
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, params?: Params): Promise<z.output<S>> {
