@@ -34,7 +34,9 @@ export function useChannelKpis(filter: KpiFilter | null, refreshKey: number) {
 /** The agents who need attention; null for a user without lead rights (the route's 403). */
 export function useAttention(filter: KpiFilter | null, refreshKey: number) {
   const { api } = usePulse();
-  return useResource(async () => (filter ? unlessRefused(() => api.attention(filter)) : null), `attention:${JSON.stringify(filter)}`, refreshKey);
+  // The panel shows this period only: asking `compare=previous` made the server rank the previous period's agents too.
+  const current = filter ? { ...filter, compare: null } : null;
+  return useResource(async () => (current ? unlessRefused(() => api.attention(current)) : null), `attention:${JSON.stringify(current)}`, refreshKey);
 }
 
 /** A channel as people call it; the helpdesk's own spelling for channels we have no words for. */
