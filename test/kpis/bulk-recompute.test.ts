@@ -16,15 +16,13 @@ import { teamKpis } from '../../backend/src/kpis/service.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { AGENT, everyFactRow, readAnswer, seedRecomputeAccount, setBusinessHours as setBusinessHoursOf } from '../support/recompute-account.js';
 
-const AGENT = 101;
-const END_USER = 201;
 const TICKETS = 40;
 const settings: KpiSettings = { npsFieldId: null, cesFieldId: null, cesScale: 7, teamLeadIds: [], targets: {}, groupSchedules: {} };
 /** Small batches: many points between batches at which to read. */
 const options = { settings, logger: silentLogger, batchSize: 5, bulkBatchSize: 10 };
 const WINDOW = { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') };
-const HOUR = 3_600_000;
 
 describe('bulk facts recompute: old or new, never a mix', () => {
   let t: TestDatabase;
@@ -34,82 +32,17 @@ describe('bulk facts recompute: old or new, never a mix', () => {
   });
   afterAll(async () => t.close());
 
-  /** Mon–Fri from 09:00 to `closing` (Eastern). */
-  async function setBusinessHours(closing: number) {
-    const intervals = JSON.stringify([1, 2, 3, 4, 5].map((d) => ({ start_time: d * 1440 + 540, end_time: d * 1440 + closing * 60 })));
-    await sql`update schedules set intervals = ${intervals}::jsonb where account_id = ${accountId} and id = 1`.execute(t.db);
-  }
+  const setBusinessHours = (closing: number) => setBusinessHoursOf(t.db, accountId, closing);
 
   beforeEach(async () => {
     await t.reset();
-    const now = new Date('2025-03-01T00:00:00Z');
-    accountId = (await t.db.insertInto('accounts').values({ subdomain: 'acme', base_url: 'https://acme.example', settings: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
-    const user = (id: number, role: 'agent' | 'end-user') => ({
-      account_id: accountId, id, name: `u${id}`, email: null, role, active: true, suspended: false, default_group_id: null, locale: null, time_zone: null, created_at: now, updated_at: now,
-    });
-    await t.db.insertInto('users').values([user(AGENT, 'agent'), user(END_USER, 'end-user')]).execute();
-    await t.db
-      .insertInto('schedules')
-      .values({ account_id: accountId, id: 1, name: 'Support', time_zone: 'Eastern Time (US & Canada)', intervals: '[]', created_at: now, updated_at: now })
-      .execute();
-    await setBusinessHours(17);
-    // Tickets every 7 hours from Mon 2025-03-03; a reply 1–9 hours later, solved 1–2 days later.
-    for (let i = 1; i <= TICKETS; i++) {
-      const created = new Date(Date.UTC(2025, 2, 3, 13) + i * 7 * HOUR);
-      const replied = new Date(created.getTime() + (1 + (i % 9)) * HOUR);
-      const solved = new Date(created.getTime() + (24 + (i % 25)) * HOUR);
-      await t.db
-        .insertInto('tickets')
-        .values({
-          account_id: accountId, id: i, status: 'solved', subject: `t${i}`, requester_id: END_USER, submitter_id: END_USER, assignee_id: AGENT, group_id: 10,
-          via_channel: 'email', custom_fields: '{}', satisfaction_rating_id: null, satisfaction_score: null, created_at: created, updated_at: solved, generated_timestamp: 0,
-        })
-        .execute();
-      await t.db
-        .insertInto('ticket_comments')
-        .values([
-          { account_id: accountId, id: i * 10 + 1, ticket_id: i, author_id: END_USER, public: true, audit_id: i * 10 + 1, via_channel: null, created_at: created },
-          { account_id: accountId, id: i * 10 + 2, ticket_id: i, author_id: AGENT, public: true, audit_id: i * 10 + 2, via_channel: null, created_at: replied },
-        ])
-        .execute();
-      await t.db
-        .insertInto('ticket_field_changes')
-        .values([
-          { account_id: accountId, id: i * 10 + 1, ticket_id: i, audit_id: i * 10 + 1, kind: 'create', field: 'status', value: 'new', previous_value: null, author_id: null, created_at: created },
-          { account_id: accountId, id: i * 10 + 2, ticket_id: i, audit_id: i * 10 + 3, kind: 'change', field: 'status', value: 'solved', previous_value: 'new', author_id: null, created_at: solved },
-        ])
-        .execute();
-    }
+    accountId = await seedRecomputeAccount(t.db, { tickets: TICKETS });
     await markAllTicketsDirty(t.db, accountId);
     await refreshDirtyTicketFacts(t.db, accountId, options);
   });
 
-  /**
-   * What a reader sees: the team figures from rollups and from raw facts, and the facts
-   * rows, in one snapshot (the figures take several queries; a read straddling the
-   * swap's commit would otherwise mix by itself).
-   */
-  async function read(): Promise<string> {
-    const q = { accountId, ...WINDOW };
-    const svc = { targets: {}, cesScale: 7 as const };
-    return t.db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .execute(async (trx) => {
-        const auto = await teamKpis(trx, q, svc);
-        const raw = await teamKpis(trx, { ...q, source: 'raw' }, svc);
-        const { rows } = await sql`select ticket_id, first_response_business_minutes, first_resolution_business_minutes, full_resolution_business_minutes
-          from ticket_facts where account_id = ${accountId} order by ticket_id`.execute(trx);
-        return JSON.stringify({ auto, raw, facts: rows.map((r) => Object.values(r as object).map(Number)) });
-      });
-  }
-
-  /** Every column of the account's facts and events (but when they were computed). */
-  async function everyRow() {
-    const facts = await t.db.selectFrom('ticket_facts').selectAll().where('account_id', '=', accountId).orderBy('ticket_id').execute();
-    const events = await t.db.selectFrom('ticket_fact_events').selectAll().where('account_id', '=', accountId).orderBy(['ticket_id', 'kind', 'seq']).execute();
-    return { facts: facts.map(({ computed_at: _, ...rest }) => rest), events };
-  }
+  const read = () => readAnswer(t.db, accountId, WINDOW);
+  const everyRow = () => everyFactRow(t.db, accountId);
 
   const marks = async (table: 'ticket_facts_dirty' | 'ticket_facts_recompute') =>
     (await t.db.selectFrom(table).select('ticket_id').where('account_id', '=', accountId).orderBy('ticket_id').execute()).map((r) => Number(r.ticket_id));

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareWithMetricSet } from '../../backend/src/kpis/facts/metric-check.js';
-import { computeTicketFacts, scheduleForGroup, surveyValue } from '../../backend/src/kpis/facts/rules.js';
+import { scheduleForGroup } from '../../backend/src/kpis/facts/business-facts.js';
+import { computeTicketFacts, surveyValue } from '../../backend/src/kpis/facts/rules.js';
 import type { FactComment, FactFieldChange, FactRating, FactTicket, TicketFactsInput, TicketSchedule } from '../../backend/src/kpis/facts/types.js';
 import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 

@@ -34,6 +34,7 @@ describe('settings service', () => {
       .execute();
   });
 
+  const businessHoursRequested = async () => (await t.db.selectFrom('business_hours_recompute').select('account_id').execute()).length > 0;
   const dirty = async () => (await t.db.selectFrom('ticket_facts_dirty').select('ticket_id').orderBy('ticket_id').execute()).map((r) => r.ticket_id);
 
   it('gives the environment defaults when nothing is stored', async () => {
@@ -105,9 +106,15 @@ describe('settings service', () => {
     expect(await dirty()).toEqual([]); // targets and team leads do not change facts
     await updateSettings(t.db, accountId, { npsFieldId: 111 }, defaults);
     expect(await dirty()).toEqual([]); // same value as the default: no change
+    expect(await businessHoursRequested()).toBe(false);
+    // The group → schedule mapping changes only business minutes: a business-hours
+    // recompute is filed instead of marks (kpis/facts/business-recompute.ts).
     await updateSettings(t.db, accountId, { groupSchedules: { '10': 2 } }, defaults);
-    expect(await dirty()).toEqual([1, 2, 3]);
-    await t.db.deleteFrom('ticket_facts_dirty').execute();
+    expect(await dirty()).toEqual([]);
+    expect(await businessHoursRequested()).toBe(true);
+    await t.db.deleteFrom('business_hours_recompute').execute();
+    await updateSettings(t.db, accountId, { groupSchedules: { '10': 2 } }, defaults);
+    expect(await businessHoursRequested()).toBe(false); // same mapping: nothing filed
     await updateSettings(t.db, accountId, { npsFieldId: '' }, defaults);
     expect(await dirty()).toEqual([1, 2, 3]);
     expect(await settingsFor(t.db, accountId, defaults)).toMatchObject({ npsFieldId: null });

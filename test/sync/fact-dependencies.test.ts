@@ -1,9 +1,10 @@
 /**
  * What a ticket's facts depend on besides the ticket itself (kpis/facts.ts): the roles
- * of the people on it and the account's schedules and holidays. When the users or
- * reference streams bring a change to those, the affected tickets are marked dirty in
- * the same transaction, so the next facts refresh recomputes them; an unchanged page
- * marks nothing.
+ * of the people on it and the account's schedules and holidays. When the users stream
+ * brings a role change, the affected tickets are marked dirty in the same transaction, so
+ * the next facts refresh recomputes them; when the reference stream brings a schedule or
+ * holiday change, it files a business-hours recompute (kpis/facts/business-recompute.ts).
+ * An unchanged page does neither.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
@@ -54,6 +55,8 @@ describe('facts dependencies marked dirty by the sync', () => {
   const dirty = async () =>
     (await t.db.selectFrom('ticket_facts_dirty').select('ticket_id').where('account_id', '=', accountId).orderBy('ticket_id').execute()).map((r) => Number(r.ticket_id));
   const clearDirty = () => t.db.deleteFrom('ticket_facts_dirty').where('account_id', '=', accountId).execute();
+  const requested = async () => (await t.db.selectFrom('business_hours_recompute').select('account_id').where('account_id', '=', accountId).executeTakeFirst()) !== undefined;
+  const clearRequest = () => t.db.deleteFrom('business_hours_recompute').where('account_id', '=', accountId).execute();
 
   beforeEach(async () => {
     await t.reset();
@@ -98,21 +101,24 @@ describe('facts dependencies marked dirty by the sync', () => {
     expect(await dirty()).toEqual([T_COMMENTED, T_REQUESTED]);
   });
 
-  it('a changed schedule or holiday dirties every ticket; the same lists read again dirty none', async () => {
+  it('a changed schedule or holiday files a business-hours recompute (no ticket marked); the same lists read again file none', async () => {
     const state = { users: [], schedules: [schedule], holidays: [] as unknown[] };
     await run('reference', fakeHelpdesk(state));
     await clearDirty();
+    await clearRequest();
 
     await run('reference', fakeHelpdesk(state));
-    expect(await dirty()).toEqual([]);
+    expect(await requested()).toBe(false);
 
     state.holidays = [holiday];
     await run('reference', fakeHelpdesk(state));
-    expect(await dirty()).toEqual([T_COMMENTED, T_REQUESTED, T_UNRELATED]);
+    expect(await requested()).toBe(true);
+    expect(await dirty()).toEqual([]); // the business minutes follow from the facts alone
 
-    await clearDirty();
+    await clearRequest();
     state.schedules = [{ ...schedule, intervals: [{ start_time: 1980, end_time: 2520 }], updated_at: '2026-11-20T08:00:00Z' }];
     await run('reference', fakeHelpdesk(state));
-    expect(await dirty()).toEqual([T_COMMENTED, T_REQUESTED, T_UNRELATED]);
+    expect(await requested()).toBe(true);
+    expect(await dirty()).toEqual([]);
   });
 });

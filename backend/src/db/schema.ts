@@ -190,6 +190,21 @@ export interface TicketFactsDirtyTable {
   ticket_id: number;
 }
 
+export interface BusinessHoursRecomputeTable {
+  account_id: number;
+  requested_at: Generated<Date>;
+}
+
+/** Staged business-hours facts of a business-hours recompute (same meaning as in ticket_facts). */
+export interface TicketFactsBusinessNextTable {
+  account_id: number;
+  ticket_id: number;
+  schedule_id: number | null;
+  first_response_business_minutes: number | null;
+  first_resolution_business_minutes: number | null;
+  full_resolution_business_minutes: number | null;
+}
+
 export interface SyncRunsTable {
   account_id: number;
   id: Generated<number>;
@@ -322,6 +337,9 @@ export interface Database {
   ticket_fact_events_next: TicketFactEventsTable;
   /** the dirty marks a bulk recompute in progress covers */
   ticket_facts_recompute: TicketFactsDirtyTable;
+  /** a business-hours edit's pending re-derivation of the business minutes (kpis/facts/business-recompute.ts) */
+  business_hours_recompute: BusinessHoursRecomputeTable;
+  ticket_facts_business_next: TicketFactsBusinessNextTable;
   rate_limit_hits: RateLimitHitsTable;
 }
 

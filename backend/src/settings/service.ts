@@ -23,6 +23,7 @@ import type { Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { KpiSettings } from '../kpis/settings.js';
 import { markAllTicketsDirty } from '../kpis/dirty-tickets.js';
+import { requestBusinessHoursRecompute } from '../kpis/facts/business-recompute.js';
 import { readStoredSettings, readStoredSettingsForUpdate, writeStoredSettings } from './repository.js';
 
 export type SettingsDefaults = Config['settingsDefaults'];
@@ -94,7 +95,10 @@ export function parseSettingsUpdate(input: unknown): SettingsUpdate {
   return result.data;
 }
 
-const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'groupSchedules', 'handleTimeFieldId'] as const;
+/** Settings the facts are computed from: a change re-derives every ticket's facts from its synced data. */
+const FACT_KEYS = ['npsFieldId', 'cesFieldId', 'cesScale', 'handleTimeFieldId'] as const;
+/** The group → schedule mapping decides only the business-hours facts, re-derived from the facts themselves. */
+const BUSINESS_HOURS_KEYS = ['groupSchedules'] as const;
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
@@ -114,7 +118,8 @@ function canonical(v: unknown): unknown {
 /**
  * Validates and stores an update (partial, see above), returns the resulting settings.
  * When a setting the facts depend on changes, every ticket of the account is marked
- * dirty in the same transaction.
+ * dirty in the same transaction; when only the group → schedule mapping changes, a
+ * business-hours recompute is requested instead (kpis/facts/business-recompute.ts).
  */
 export async function updateSettings(db: Db, accountId: number, input: unknown, defaults: SettingsDefaults): Promise<KpiSettings> {
   const update = parseSettingsUpdate(input);
@@ -128,7 +133,9 @@ export async function updateSettings(db: Db, accountId: number, input: unknown, 
     }
     await writeStoredSettings(trx, accountId, next);
     const after = merge(defaults, next);
-    if (FACT_KEYS.some((k) => !sameValue(before[k], after[k]))) await markAllTicketsDirty(trx, accountId);
+    const changed = (keys: readonly (keyof KpiSettings)[]) => keys.some((k) => !sameValue(before[k], after[k]));
+    if (changed(FACT_KEYS)) await markAllTicketsDirty(trx, accountId);
+    else if (changed(BUSINESS_HOURS_KEYS)) await requestBusinessHoursRecompute(trx, accountId);
     return after;
   });
 }

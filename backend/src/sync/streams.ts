@@ -23,7 +23,8 @@ import {
 import { runExport } from './export-loop.js';
 import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
-import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
+import { markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
+import { requestBusinessHoursRecompute } from '../kpis/facts/business-recompute.js';
 import { getCursor, replaceAll, setCursor } from './repository.js';
 import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
@@ -278,9 +279,10 @@ const reference: Stream = {
       const holidayRows = holidays.flatMap((s) => s.holidays.map((h) => holidayRow(a, s.id, h)));
       const holidaysChanged = await replaceAll(trx, 'schedule_holidays', a, holidayRows, ['account_id', 'id']);
       countWritten(ctx, 'schedule_holidays', holidaysChanged);
-      // Business minutes follow the schedules and their holidays: when those changed, every
-      // ticket's facts are recomputed (the groups' schedule mapping is a setting, handled there).
-      if (schedulesChanged + holidaysChanged > 0) await markAllTicketsDirty(trx, a);
+      // Business minutes follow the schedules and their holidays: when those changed, the
+      // next drain re-derives every ticket's business minutes from its facts
+      // (kpis/facts/business-recompute.ts; the groups' schedule mapping is a setting, handled there).
+      if (schedulesChanged + holidaysChanged > 0) await requestBusinessHoursRecompute(trx, a);
       await setCursor(trx, a, 'reference', { cursor: null, startTime: unix(ctx.now()) });
     });
     const items = groups.items.length + memberships.items.length + schedules.length;

@@ -16,6 +16,7 @@ import * as rollupChannel from './2026-12-06T01-00_rollup_channel.js';
 import * as factsRecomputeStaging from './2026-12-07T02-00_facts_recompute_staging.js';
 import * as durationSketches from './2026-12-07T03-00_duration_sketches.js';
 import * as syncTablesWithoutAccountFk from './2026-12-07T04-00_sync_tables_without_account_fk.js';
+import * as businessHoursRecompute from './2026-12-07T05-00_business_hours_recompute.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T02-00_facts_recompute_staging': factsRecomputeStaging,
   '2026-12-07T03-00_duration_sketches': durationSketches,
   '2026-12-07T04-00_sync_tables_without_account_fk': syncTablesWithoutAccountFk,
+  '2026-12-07T05-00_business_hours_recompute': businessHoursRecompute,
 };

@@ -45,17 +45,14 @@
  *   and on every event, so a channel filter never joins. Handle time: the mapped field's
  *   value at the latest solve, read like the assignee at that solve (handle-time.ts).
  */
-import { businessMinutesBetween, compileSchedule } from '../business-hours.js';
 import { handleTimeFrom, NO_HANDLE_TIME } from '../handle-time.js';
 import type { KpiSettings } from '../settings.js';
 import { ticketChannel } from '../../sync/mappers.js';
+import { businessFacts, DONE_STATUSES, seconds } from './business-facts.js';
 import type { FactFieldChange, TicketFactEventRow, TicketFactsInput, TicketFactsResult, TicketFactsRow } from './types.js';
 
 const REOPEN_TARGETS = new Set(['new', 'open', 'pending', 'hold']);
-const DONE = new Set(['solved', 'closed']);
 
-/** Whole seconds: durations come from second-precision timestamps. */
-const seconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
 const minutesBetween = (from: number, to: number): number => (seconds(to) - seconds(from)) / 60_000;
 
 const toId = (v: string | null | undefined): number | null => {
@@ -63,19 +60,6 @@ const toId = (v: string | null | undefined): number | null => {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 };
-
-/** The schedule business minutes are counted in: the group's mapped one, else the account default (lowest id). */
-export function scheduleForGroup<S extends { id: number }>(groupId: number | null, settings: KpiSettings, schedules: readonly S[]): S | null {
-  if (schedules.length === 0) return null;
-  if (groupId !== null) {
-    const mapped = settings.groupSchedules[String(groupId)];
-    if (mapped !== undefined) {
-      const found = schedules.find((s) => s.id === mapped);
-      if (found) return found;
-    }
-  }
-  return schedules.reduce((a, b) => (b.id < a.id ? b : a));
-}
 
 /** A survey answer as stored: number, NaN for an unreadable answer (counted as rejected), null for none. */
 export function surveyValue(raw: string | number | boolean | null | undefined): number | null {
@@ -156,10 +140,6 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
   const assignees = new FieldHistory(fieldChanges('assignee_id'), ticket.assignee_id);
   const groups = new FieldHistory(fieldChanges('group_id'), ticket.group_id);
 
-  const schedule = scheduleForGroup(ticket.group_id, settings, input.schedules);
-  const compiled = schedule ? compileSchedule(schedule) : null;
-  const business = (from: number, to: number): number | null =>
-    compiled ? businessMinutesBetween(compiled, new Date(seconds(from)), new Date(seconds(to))) : null;
 
   // Start of the conversation.
   const first = comments[0];
@@ -218,7 +198,7 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
   });
   const firstSolve = solves[0];
   const latestSolve = solves[solves.length - 1];
-  const done = DONE.has(ticket.status);
+  const done = DONE_STATUSES.has(ticket.status);
 
   // Satisfaction: latest rating by updated_at.
   const latestRating = [...input.ratings].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime() || a.id - b.id).pop();
@@ -246,6 +226,19 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
       : handleTimeFrom(new FieldHistory(fieldChanges(`custom_field:${handleFieldId}`), ticket.custom_fields?.[String(handleFieldId)] ?? null).rawAt(latestSolve));
 
   const firstResponseAt = firstReply ? firstReply.c.created_at.getTime() : null;
+  const business = businessFacts(
+    {
+      groupId: ticket.group_id,
+      done,
+      createdAt,
+      conversationStartAt: startAt,
+      firstResponseAt,
+      firstSolvedAt: firstSolve?.at ?? null,
+      latestSolvedAt: latestSolve?.at ?? null,
+    },
+    settings,
+    input.schedules,
+  );
   const facts: TicketFactsRow = {
     account_id: accountId,
     ticket_id: ticket.id,
@@ -255,23 +248,23 @@ export function computeTicketFacts(input: TicketFactsInput): TicketFactsResult {
     requester_id: ticket.requester_id,
     created_at: ticket.created_at,
     agent_created: agentCreated,
-    schedule_id: schedule?.id ?? null,
+    schedule_id: business.schedule_id,
     conversation_start_at: startAt === null ? null : new Date(startAt),
     first_response_at: firstResponseAt === null ? null : new Date(firstResponseAt),
     first_responder_id: firstReply ? firstReply.c.author_id : null,
     first_response_group_id: firstReply ? groups.at({ at: firstResponseAt!, auditId: firstReply.c.audit_id }) : null,
     first_response_minutes: firstResponseAt !== null && startAt !== null ? minutesBetween(startAt, firstResponseAt) : null,
-    first_response_business_minutes: firstResponseAt !== null && startAt !== null ? business(startAt, firstResponseAt) : null,
+    first_response_business_minutes: business.first_response_business_minutes,
     first_solved_at: firstSolve ? new Date(firstSolve.at) : null,
     first_solve_assignee_id: firstSolve ? assignees.at(firstSolve) : null,
     first_solve_group_id: firstSolve ? groups.at(firstSolve) : null,
     first_resolution_minutes: firstSolve ? minutesBetween(createdAt, firstSolve.at) : null,
-    first_resolution_business_minutes: firstSolve ? business(createdAt, firstSolve.at) : null,
+    first_resolution_business_minutes: business.first_resolution_business_minutes,
     latest_solved_at: latestSolve ? new Date(latestSolve.at) : null,
     latest_solve_assignee_id: latestSolve ? assignees.at(latestSolve) : null,
     latest_solve_group_id: latestSolve ? groups.at(latestSolve) : null,
     full_resolution_minutes: latestSolve && done ? minutesBetween(createdAt, latestSolve.at) : null,
-    full_resolution_business_minutes: latestSolve && done ? business(createdAt, latestSolve.at) : null,
+    full_resolution_business_minutes: business.full_resolution_business_minutes,
     public_replies: replies.length,
     reopens: reopens.length,
     one_touch: done && replies.length === 1 && reopens.length === 0,
