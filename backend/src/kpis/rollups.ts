@@ -92,7 +92,7 @@ export const MAX_INCREMENTAL_DAYS = 62;
 // ---------------------------------------------------------------------------------
 // The placements (kpis.md attribution table), as in queries/*.ts
 
-interface Branch {
+export interface Branch {
   table: RawBuilder<unknown>;
   account: string;
   at: string;
@@ -109,7 +109,7 @@ const npsValid = sql`(f.nps_value >= 0 and f.nps_value <= 10 and f.nps_value = t
 const cesValid7 = sql`(f.ces_value >= 1 and f.ces_value <= 7 and f.ces_value = trunc(f.ces_value))`;
 const duration = (v: string) => ({ n: sql`count(${r(v)})`, sum: sql`coalesce(sum(${r(v)}::numeric), 0)` });
 
-function branches(): Branch[] {
+export function branches(): Branch[] {
   const fr = duration('f.first_response_minutes');
   const frb = duration('f.first_response_business_minutes');
   const fres = duration('f.first_resolution_minutes');
@@ -176,7 +176,7 @@ function branches(): Branch[] {
   ];
 }
 
-const isSum = (c: RollupColumn) => (SUM_COLUMNS as readonly string[]).includes(c);
+export const isSum = (c: RollupColumn) => (SUM_COLUMNS as readonly string[]).includes(c);
 
 /** One placement's figures per (day, agent, group), optionally only on `days` (index range scans, one per day). */
 function branchSql(b: Branch, accountId: number, days: string[] | null): RawBuilder<unknown> {

@@ -8,8 +8,8 @@
  *   (a million tickets are ~100 MB of records to slice, not 12 million text values to
  *   parse); the next batch is read while this one is computed.
  * - Only tickets whose values change are staged (`ticket_facts_business_next`).
- * - One swap transaction writes them and rebuilds the rollups and sketches from the new
- *   facts (rollups.ts), under the rollup lock: readers see the old schedule's figures until
+ * - One swap transaction writes them and brings the rollups and sketches in line
+ *   (business-rollups.ts: only the business columns change), under the rollup lock: readers see the old schedule's figures until
  *   the commit and the new ones after, never a mix (the rollup stamp changes with it, so
  *   service.ts re-reads an answer that straddled it).
  * - A ticket refreshed by the incremental path after the walk began (computed_at later
@@ -22,7 +22,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Executor } from '../../db/executor.js';
-import { lockRollups, rebuildRollups } from '../rollups.js';
+import { refreshBusinessRollups } from '../business-rollups.js';
+import { lockRollups, rebuildRollups, rollupsReady } from '../rollups.js';
 import { businessFacts, DONE_STATUSES, type BusinessFacts } from './business-facts.js';
 import type { AccountContext } from './load.js';
 import type { RefreshOptions } from './refresh.js';
@@ -168,7 +169,9 @@ async function swap(db: Db, accountId: number, request: string, walkStart: strin
         where n.account_id = ${accountId} and f.account_id = ${accountId} and f.ticket_id = n.ticket_id
           and f.computed_at < ${walkStart}::timestamptz`.execute(trx);
       await sql`set local enable_nestloop = on`.execute(trx);
-      await rebuildRollups(trx, accountId);
+      // Only the business columns changed: re-aggregated in place when the rollups are complete.
+      if (await rollupsReady(trx, accountId)) await refreshBusinessRollups(trx, accountId);
+      else await rebuildRollups(trx, accountId);
       await clearStaged(trx, accountId);
     }
     await sql`delete from business_hours_recompute where account_id = ${accountId} and requested_at::text = ${request}`.execute(trx);
