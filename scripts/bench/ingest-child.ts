@@ -45,7 +45,7 @@ try {
   });
   const out: IngestChildOutput = { result, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, peakHeapMb };
   if (values.recompute) {
-    log(`    full facts recompute of ${size.toLocaleString('en')} tickets…`);
+    log(`    facts recomputes of ${size.toLocaleString("en")} tickets: after a business-hours edit, then in full…`);
     const account = await bench.db.selectFrom('accounts').select('id').where('subdomain', '=', `ingest${size}`).executeTakeFirstOrThrow();
     out.recompute = await runRecompute(bench.db, Number(account.id), BENCH_SETTINGS);
   }

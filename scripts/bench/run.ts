@@ -11,8 +11,8 @@
  * - ingest + memory: a backfill of N generated tickets through the real sync streams,
  *   then the facts refresh, each in a child process (ingest-child.ts) so its peak RSS
  *   is its own.
- * - recompute: in the same child after the ingest, a business-hours edit marks every
- *   ticket dirty and the full facts recompute is timed (recompute.ts).
+ * - recompute: in the same child after the ingest, the recompute after a business-hours
+ *   edit and the full recompute from synced data are timed (recompute.ts).
  * - sync: full then incremental sync (after 1% changed) against the emulator over HTTP.
  * - api: p50/p99 of the sidebar's routes at a bounded rate against the in-process app.
  * - bundle: initial gzipped JS per built page (`npm run build:app` first).
