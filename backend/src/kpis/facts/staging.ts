@@ -66,7 +66,7 @@ async function typesOf(db: Executor, table: StagingTable): Promise<Map<string, s
   const known = byTable.get(table);
   if (known) return known;
   const { rows } = await sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type
-    from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`.execute(db);
+    from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped order by attnum`.execute(db);
   const types = new Map(rows.map((r) => [r.name, r.type]));
   byTable.set(table, types);
   return types;
@@ -94,12 +94,9 @@ export async function stageFactBatch(db: Executor, facts: TicketFactsRow[], even
   await stageRows(db, 'ticket_fact_events_next', events);
 }
 
-/** The live table's columns (the staging table has the same), minus `computed_at`. */
+/** The live table's columns, minus `computed_at`: its staging table's (created `like` it, migration 2026-12-07T02-00). */
 async function columnsOf(db: Executor, table: 'ticket_facts' | 'ticket_fact_events'): Promise<string[]> {
-  const { rows } = await sql<{ column_name: string }>`select column_name from information_schema.columns
-    where table_schema = current_schema() and table_name = ${table} and column_name <> 'computed_at'
-    order by ordinal_position`.execute(db);
-  return rows.map((r) => r.column_name);
+  return [...(await typesOf(db, `${table}_next`)).keys()].filter((c) => c !== 'computed_at');
 }
 
 const sameKey = (key: string[], a: string, b: string) => sql.join(key.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`), sql` and `);
