@@ -18,6 +18,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { CsatSourceSetting } from '../../../../contract/settings.js';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
+import { ticketChannelOf } from './csat.js';
 
 export interface SurveyCsatRow {
   good: number;
@@ -35,7 +36,7 @@ const SURVEY: Placement = {
   at: 'p.offered_at',
   agent: 'p.assignee_id',
   group: 'p.group_id',
-  channel: sql<string>`coalesce((select cf.channel from ticket_facts cf where cf.account_id = p.account_id and cf.ticket_id = p.ticket_id), 'other')`,
+  channel: ticketChannelOf('p'),
 };
 
 const VALID = sql`(p.scale between 2 and 5 and p.rating between 1 and p.scale)`;

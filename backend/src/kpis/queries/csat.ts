@@ -7,13 +7,18 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { count, dimensions, inScope, toMap, type Placement, type Scope } from './scope.js';
 
+/** The channel of the ticket a row of `alias` belongs to, from its facts (`other` for a ticket without facts). */
+export function ticketChannelOf(alias: string) {
+  return sql<string>`coalesce((select cf.channel from ticket_facts cf where cf.account_id = ${sql.ref(`${alias}.account_id`)} and cf.ticket_id = ${sql.ref(`${alias}.ticket_id`)}), 'other')`;
+}
+
 export const RATING: Placement = {
   account: 'r.account_id',
   at: 'r.created_at',
   agent: 'r.assignee_id',
   group: 'r.group_id',
   // A rating has no channel of its own: its ticket's (a ticket without facts counts as `other`).
-  channel: sql<string>`coalesce((select cf.channel from ticket_facts cf where cf.account_id = r.account_id and cf.ticket_id = r.ticket_id), 'other')`,
+  channel: ticketChannelOf('r'),
 };
 
 export interface CsatRow {
