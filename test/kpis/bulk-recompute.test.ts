@@ -1,5 +1,6 @@
 /**
- * Issue 15: a full facts recompute (every ticket, after a business-hours edit) never
+ * Issue 15: a full facts recompute (every ticket marked, as after a change of a setting the
+ * facts are computed from; the tests edit the hours and mark everything to see a change) never
  * serves a mix of old and new facts. Reads taken between batches, and by a concurrent
  * reader, each equal either the complete old answer or the complete new one; an error
  * mid-way leaves the old facts live and the marks in place; a ticket a sync marks again

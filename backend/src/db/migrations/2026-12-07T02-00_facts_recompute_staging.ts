@@ -1,5 +1,5 @@
 /**
- * Issue 15: a bulk facts recompute (every ticket, as after a business-hours edit) is
+ * Issue 15: a bulk facts recompute (every ticket, as after a facts setting change) is
  * computed into staging tables and switched live in one transaction
  * (kpis/facts/bulk-recompute.ts), so reads keep the previous facts until the new ones
  * are complete.

@@ -1,9 +1,10 @@
 /**
  * A bulk facts recompute (issue 15): when a drain has marks on a large share of the
- * account's facts (a business-hours or settings edit marks every ticket), the new
+ * account's facts (a change of a setting the facts are computed from marks every ticket;
+ * a first backfill marks them all too; business-hours edits take business-recompute.ts), the new
  * facts are computed into staging (staging.ts) and made live in one swap transaction
  * with the rollups rebuilt from them. Reads keep the previous facts until then: never
- * a mix of tickets on the old and the new schedule.
+ * a mix of tickets on the old and the new settings.
  *
  * Pipelined: while batch n is computed (JS) and staged, batch n+1's marks are taken
  * and its data read on another connection; on PostgreSQL the database work of one

@@ -46,7 +46,7 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   if (total > 0) {
     const context = await contextOf();
     // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts, e.g. every ticket after a
-    // business-hours edit) is computed into staging and swapped in with the rollups in
+    // facts setting change) is computed into staging and swapped in with the rollups in
     // one transaction (bulk-recompute.ts); the batches below then take the marks a
     // concurrent sync added meanwhile.
     const factsBound = Math.round(total / BULK_REFRESH_SHARE);

@@ -103,7 +103,7 @@ const sameKey = (key: string[], a: string, b: string) => sql.join(key.map((k) =>
 
 /**
  * Replaces the covered tickets' live rows by the staged ones, writing only what differs
- * (a business-hours edit leaves every event and many facts unchanged). Rows kept under
+ * (a settings change leaves most events and many facts unchanged). Rows kept under
  * the same key are updated in place (an insert pays a foreign-key check per row, and
  * a delete a second pass); unchanged rows keep their computed_at.
  */
