@@ -18,9 +18,12 @@ import type { KpiSettings } from '../../backend/src/kpis/settings.js';
 import { sketchSnapshot } from '../../backend/src/kpis/sketches/read.js';
 import { silentLogger } from '../../backend/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { everyFactRow, readAnswer, seedRecomputeAccount, setBusinessHours } from '../support/recompute-account.js';
+import { AGENT, END_USER, everyFactRow, readAnswer, seedRecomputeAccount, setBusinessHours } from '../support/recompute-account.js';
 
-const TICKETS = 40;
+const SEEDED = 40;
+/** Beside the seeded ones: closed with no group, agent-created, pending and never solved (milliseconds on every instant). */
+const EXTRA = [41, 42, 43];
+const TICKETS = SEEDED + EXTRA.length;
 const base: KpiSettings = { npsFieldId: null, cesFieldId: null, cesScale: 7, teamLeadIds: [], targets: {}, groupSchedules: {} };
 /** After the edit, group 20 counts in schedule 2. */
 const edited: KpiSettings = { ...base, groupSchedules: { '20': 2 } };
@@ -38,7 +41,8 @@ describe('business-hours recompute', () => {
 
   beforeEach(async () => {
     await t.reset();
-    accountId = await seedRecomputeAccount(t.db, { tickets: TICKETS, mixed: true });
+    accountId = await seedRecomputeAccount(t.db, { tickets: SEEDED, mixed: true });
+    await seedExtraTickets();
     const now = new Date('2025-03-01T00:00:00Z');
     await t.db
       .insertInto('schedules')
@@ -48,6 +52,42 @@ describe('business-hours recompute', () => {
     await markAllTicketsDirty(t.db, accountId);
     await refreshDirtyTicketFacts(t.db, accountId, options(base));
   });
+
+  async function seedExtraTickets() {
+    const at = (iso: string) => new Date(iso);
+    const ticket = (id: number, status: string, group: number | null, created: Date) => ({
+      account_id: accountId, id, status, subject: `t${id}`, requester_id: END_USER, submitter_id: END_USER, assignee_id: AGENT, group_id: group,
+      via_channel: 'web', custom_fields: '{}', satisfaction_rating_id: null, satisfaction_score: null, created_at: created, updated_at: created, generated_timestamp: 0,
+    });
+    const comment = (id: number, ticketId: number, author: number, created: Date) => ({ account_id: accountId, id, ticket_id: ticketId, author_id: author, public: true, audit_id: id, via_channel: null, created_at: created });
+    const status = (id: number, ticketId: number, kind: 'create' | 'change', value: string, previous: string | null, created: Date) => ({
+      account_id: accountId, id, ticket_id: ticketId, audit_id: id, kind, field: 'status', value, previous_value: previous, author_id: null, created_at: created,
+    });
+    await t.db.insertInto('tickets').values([
+      ticket(41, 'closed', null, at('2025-03-04T14:00:00.123Z')),
+      ticket(42, 'solved', 20, at('2025-03-05T15:30:00.250Z')),
+      ticket(43, 'pending', 10, at('2025-03-06T16:45:00.999Z')),
+    ]).execute();
+    await t.db.insertInto('ticket_comments').values([
+      comment(411, 41, END_USER, at('2025-03-04T14:00:00.123Z')),
+      comment(412, 41, AGENT, at('2025-03-04T17:00:00.456Z')),
+      // Agent-created: the conversation starts at the end user's first public comment.
+      comment(421, 42, AGENT, at('2025-03-05T15:30:00.250Z')),
+      comment(422, 42, END_USER, at('2025-03-05T17:30:00.750Z')),
+      comment(423, 42, AGENT, at('2025-03-06T10:00:00.001Z')),
+      comment(431, 43, END_USER, at('2025-03-06T16:45:00.999Z')),
+      comment(432, 43, AGENT, at('2025-03-07T09:15:00.500Z')),
+    ]).execute();
+    await t.db.insertInto('ticket_field_changes').values([
+      status(411, 41, 'create', 'new', null, at('2025-03-04T14:00:00.123Z')),
+      status(413, 41, 'change', 'solved', 'new', at('2025-03-05T20:00:00.321Z')),
+      status(414, 41, 'change', 'closed', 'solved', at('2025-03-09T20:00:00.321Z')),
+      status(421, 42, 'create', 'new', null, at('2025-03-05T15:30:00.250Z')),
+      status(424, 42, 'change', 'solved', 'new', at('2025-03-07T11:11:11.111Z')),
+      status(431, 43, 'create', 'new', null, at('2025-03-06T16:45:00.999Z')),
+      status(433, 43, 'change', 'pending', 'new', at('2025-03-07T09:15:00.500Z')),
+    ]).execute();
+  }
 
   /** The edit: schedule 1 closes an hour later and gets a holiday; group 20 moves to schedule 2 (`edited`). */
   async function editBusinessHours() {
@@ -73,7 +113,8 @@ describe('business-hours recompute', () => {
     const result = await refreshDirtyTicketFacts(t.db, accountId, options(edited));
     const derived = await everything();
 
-    expect(result.refreshed).toBe(TICKETS);
+    expect(result.rederived).toBe(TICKETS);
+    expect(result.refreshed).toBeGreaterThan(0); // the tickets whose business minutes changed
     expect(derived.rows.facts).not.toEqual(before.rows.facts); // the edit changes business minutes…
     expect(derived.rows.facts.some((f) => Number(f.schedule_id) === 2)).toBe(true); // …and the mapping a schedule
     expect(derived.rows.facts.some((f) => f.full_resolution_business_minutes === null && f.first_resolution_business_minutes !== null)).toBe(true); // reopened tickets
@@ -104,7 +145,7 @@ describe('business-hours recompute', () => {
     const after = await readAnswer(t.db, accountId, WINDOW);
 
     expect(after).not.toBe(before);
-    expect(betweenBatches).toHaveLength(TICKETS / 10);
+    expect(betweenBatches).toHaveLength(Math.ceil(TICKETS / 10));
     for (const seen of betweenBatches) expect(seen).toBe(before);
     expect(concurrent.length).toBeGreaterThan(0);
     for (const seen of concurrent) expect([before, after]).toContain(seen);
@@ -126,7 +167,7 @@ describe('business-hours recompute', () => {
     expect(await staged()).toBe(0);
 
     // A process that died instead left staged rows behind: the next walk starts clean.
-    await sql`insert into ticket_facts_business_next (account_id, ticket_id, schedule_id) values (${accountId}, 1, 99)`.execute(t.db);
+    await sql`insert into ticket_facts_business_next (account_id, ticket_id, derived_from, schedule_id) values (${accountId}, 1, 0, 99)`.execute(t.db);
     await refreshDirtyTicketFacts(t.db, accountId, options(edited));
     const derived = await everything();
     expect(await requested()).toBe(false);
@@ -152,12 +193,31 @@ describe('business-hours recompute', () => {
     expect(await fullRecompute()).toEqual(derived);
   });
 
-  it('files nothing and changes nothing when the schedules are as they were', async () => {
+  it('rewrites nothing, and counts nothing as refreshed, when the schedules are as they were', async () => {
     const before = await everything();
     await requestBusinessHoursRecompute(t.db, accountId);
     const result = await refreshDirtyTicketFacts(t.db, accountId, options(base));
-    expect(result.refreshed).toBe(TICKETS);
+    expect(result.rederived).toBe(TICKETS);
+    expect(result.refreshed).toBe(0); // no live update for an edit that changes no figure
     expect(await everything()).toEqual(before);
     expect(await requested()).toBe(false);
+  });
+
+  it('serves the mapping as it is when the walk starts, not as the sync read it earlier', async () => {
+    await editBusinessHours();
+    // The sync read the settings before an admin changed the mapping: the walk reads them again.
+    await refreshDirtyTicketFacts(t.db, accountId, { ...options(base), loadSettings: async () => edited });
+    const derived = await everything();
+    expect(derived.rows.facts.some((f) => Number(f.schedule_id) === 2)).toBe(true);
+    expect(await fullRecompute()).toEqual(derived);
+  });
+
+  it('rebuilds the rollups whole when they were not complete', async () => {
+    await editBusinessHours();
+    await sql`delete from kpi_rollup_state where account_id = ${accountId}`.execute(t.db);
+    await refreshDirtyTicketFacts(t.db, accountId, options(edited));
+    const derived = await everything();
+    expect((await sql`select 1 from kpi_rollup_state where account_id = ${accountId}`.execute(t.db)).rows).toHaveLength(1);
+    expect(await fullRecompute()).toEqual(derived);
   });
 });

@@ -199,6 +199,8 @@ export interface BusinessHoursRecomputeTable {
 export interface TicketFactsBusinessNextTable {
   account_id: number;
   ticket_id: number;
+  /** computed_at, in epoch microseconds, of the facts row the values were derived from */
+  derived_from: number;
   schedule_id: number | null;
   first_response_business_minutes: number | null;
   first_resolution_business_minutes: number | null;

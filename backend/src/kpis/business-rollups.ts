@@ -27,6 +27,9 @@ const BUSINESS_COLUMNS: readonly RollupColumn[] = [
 
 const KEY = ['day', 'agent_id', 'group_id', 'channel'] as const;
 const sameKey = (a: string, b: string) => sql.join(KEY.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`), sql` and `);
+/** Rows whose values are already right are not rewritten (an edit that moves few tickets writes few rows). */
+const differs = (columns: readonly RollupColumn[], a: string, b: string) =>
+  sql`(${sql.join(columns.map((c) => sql.ref(`${a}.${c}`)))}) is distinct from (${sql.join(columns.map((c) => sql.ref(`${b}.${c}`)))})`;
 const assign = (columns: readonly RollupColumn[], from: string) => sql.join(columns.map((c) => sql`${sql.id(c)} = ${sql.ref(`${from}.${c}`)}`));
 
 /** One placement's business figures per key, updated onto the daily rows. */
@@ -39,7 +42,7 @@ async function updateDaily(trx: Db, accountId: number, b: Branch, columns: Rollu
       from ${b.table}
       where ${sql.ref(b.account)} = ${accountId} and ${at} is not null${b.where ? sql` and ${b.where}` : sql``}
       group by 1, 2, 3, 4) as x
-    where d.account_id = ${accountId} and ${sameKey('d', 'x')}`.execute(trx);
+    where d.account_id = ${accountId} and ${sameKey('d', 'x')} and ${differs(columns, 'd', 'x')}`.execute(trx);
 }
 
 /** The month (from days) or quarter (from months) rows' business columns, re-summed in place. */
@@ -52,7 +55,8 @@ async function updatePeriods(trx: Db, accountId: number, kind: 'm' | 'q'): Promi
       : sql`select date_trunc(${unit}, period)::date as p, agent_id, group_id, channel, ${sums} from ticket_kpi_periods where account_id = ${accountId} and kind = 'm' group by 1, 2, 3, 4`;
   await sql`update ticket_kpi_periods as t set ${assign(BUSINESS_COLUMNS, 's')}
     from (${source}) as s
-    where t.account_id = ${accountId} and t.kind = ${kind} and t.period = s.p and t.agent_id = s.agent_id and t.group_id = s.group_id and t.channel = s.channel`.execute(trx);
+    where t.account_id = ${accountId} and t.kind = ${kind} and t.period = s.p and t.agent_id = s.agent_id and t.group_id = s.group_id and t.channel = s.channel
+      and ${differs(BUSINESS_COLUMNS, 't', 's')}`.execute(trx);
 }
 
 /**

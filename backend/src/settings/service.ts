@@ -9,9 +9,11 @@
  * - An update is partial: keys absent from the input keep their stored value; keys
  *   present replace it. Unknown keys are refused (a typo must not be silently dropped).
  * - The update's schema is the contract's (contract/settings.ts), which the app uses too.
- * - Changing npsFieldId, cesFieldId, cesScale or groupSchedules changes per-ticket facts
- *   (survey values, business minutes; handleTimeFieldId too: handle time), so every ticket of the account is marked dirty
- *   in the same transaction as the write; the next facts refresh recomputes them.
+ * - Changing npsFieldId, cesFieldId, cesScale or handleTimeFieldId changes per-ticket facts
+ *   (survey values, handle time), so every ticket of the account is marked dirty in the
+ *   same transaction as the write; the next facts refresh recomputes them. Changing only
+ *   groupSchedules changes business minutes alone: it files a business-hours recompute
+ *   instead (kpis/facts/business-recompute.ts), which re-derives them from the facts.
  *   (cesScale does not enter the stored facts today, but the brief lists it: it is
  *   cheap to be safe.)
  */

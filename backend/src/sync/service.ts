@@ -134,6 +134,9 @@ export class SyncService {
       };
       const facts = await refreshDirtyTicketFacts(db, account.id, {
         settings,
+        // A business-hours recompute reads them again after taking its request (a mapping
+        // edited since the line above is then served, not lost).
+        loadSettings: () => this.deps.settingsFor(account.id),
         logger,
         onProgress: (refreshed, total) => {
           batches += 1;

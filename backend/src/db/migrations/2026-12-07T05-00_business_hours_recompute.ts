@@ -9,7 +9,9 @@
  * - `business_hours_recompute`: the pending request of an account; `requested_at` lets the
  *   pass clear only what it served (an edit filed while it ran keeps its request).
  * - `ticket_facts_business_next`: the new values of the tickets whose values change, staged
- *   until one swap transaction writes them with the rollups. Unlogged like the other
+ *   until one swap transaction writes them with the rollups; `derived_from` is the
+ *   `computed_at` (epoch microseconds) of the facts row they were derived from, so a row
+ *   rewritten meanwhile is left as its refresh wrote it. Unlogged like the other
  *   staging tables (migration 2026-12-07T02-00): a crash empties it, and the request,
  *   which is logged, makes the next drain start over.
  */
@@ -24,6 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unlogged table ticket_facts_business_next (
     account_id integer not null,
     ticket_id bigint not null,
+    derived_from bigint not null,
     schedule_id bigint,
     first_response_business_minutes double precision,
     first_resolution_business_minutes double precision,

@@ -12,9 +12,11 @@
  *   (business-rollups.ts: only the business columns change), under the rollup lock: readers see the old schedule's figures until
  *   the commit and the new ones after, never a mix (the rollup stamp changes with it, so
  *   service.ts re-reads an answer that straddled it).
- * - A ticket refreshed by the incremental path after the walk began (computed_at later
- *   than its start) is left as that refresh wrote it: it was computed from the current
- *   schedules already.
+ * - A ticket whose facts row was rewritten after the walk read it (a webhook's refresh
+ *   runs outside the sync lock) is left as that refresh wrote it: each staged row names
+ *   the `computed_at` it was derived from, and the swap writes only rows still at it.
+ * - The request is read first, then the schedules and the settings: an edit committed
+ *   after that files a new request, which the swap leaves for the next drain.
  * - The drain runs inside the account's sync lock (sync/account-lock.ts): one walk per
  *   account at a time. An error or a crash leaves the request filed, so the next drain
  *   walks again; its staged rows are cleared first.
@@ -25,18 +27,14 @@ import type { Executor } from '../../db/executor.js';
 import { refreshBusinessRollups } from '../business-rollups.js';
 import { lockRollups, rebuildRollups, rollupsReady } from '../rollups.js';
 import { businessFacts, DONE_STATUSES, type BusinessFacts } from './business-facts.js';
-import type { AccountContext } from './load.js';
+import { loadAccountContext, type AccountContext } from './load.js';
 import type { RefreshOptions } from './refresh.js';
+import type { KpiSettings } from '../settings.js';
 
 /** Files (or renews) the account's request: the next drain re-derives every ticket's business minutes. */
 export async function requestBusinessHoursRecompute(db: Executor, accountId: number): Promise<void> {
   await sql`insert into business_hours_recompute (account_id, requested_at) values (${accountId}, clock_timestamp())
     on conflict (account_id) do update set requested_at = excluded.requested_at`.execute(db);
-}
-
-/** Whether the account has a pending request (the drain then loads the account context for it). */
-export async function hasBusinessHoursRequest(db: Executor, accountId: number): Promise<boolean> {
-  return (await pendingRequest(db, accountId)) !== null;
 }
 
 /** The account's pending request (its timestamp as text, exact to the microsecond), or null. */
@@ -48,8 +46,8 @@ async function pendingRequest(db: Executor, accountId: number): Promise<string |
 /** Facts per batch of the walk (RefreshOptions.bulkBatchSize overrides it): one binary blob of ~1 MB. */
 const WALK_BATCH = 10_000;
 
-/** The record of one facts row: 12 fields of 8 bytes (see readBatch). */
-const FIELDS = 12;
+/** The record of one facts row: 13 fields of 8 bytes (see readBatch). */
+const FIELDS = 13;
 const RECORD = FIELDS * 8;
 const NONE = -1; // a null id (helpdesk ids are positive)
 
@@ -78,6 +76,8 @@ async function readBatch(db: Executor, accountId: number, after: number, size: n
       float('f.first_response_business_minutes'),
       float('f.first_resolution_business_minutes'),
       float('f.full_resolution_business_minutes'),
+      // The row's version: computed_at in whole microseconds (exact: epoch numeric).
+      sql`int8send((extract(epoch from f.computed_at) * 1000000)::int8)`,
     ],
     sql` || `,
   );
@@ -93,6 +93,7 @@ async function readBatch(db: Executor, accountId: number, after: number, size: n
 /** The changed tickets of a batch, as one array per staged column. */
 interface Staged {
   ticketIds: number[];
+  derivedFrom: number[];
   scheduleIds: Array<number | null>;
   firstResponse: Array<number | null>;
   firstResolution: Array<number | null>;
@@ -102,9 +103,9 @@ interface Staged {
 const orNull = (v: number): number | null => (Number.isNaN(v) || v === NONE ? null : v);
 
 /** Re-derives a batch's business facts; returns the rows whose values differ from the stored ones. */
-function computeBatch(batch: WalkBatch, ctx: AccountContext, options: RefreshOptions): { walked: number; staged: Staged } {
+function computeBatch(batch: WalkBatch, ctx: AccountContext, settings: KpiSettings): { walked: number; staged: Staged } {
   const v = batch.records;
-  const staged: Staged = { ticketIds: [], scheduleIds: [], firstResponse: [], firstResolution: [], fullResolution: [] };
+  const staged: Staged = { ticketIds: [], derivedFrom: [], scheduleIds: [], firstResponse: [], firstResolution: [], fullResolution: [] };
   const int = (at: number) => Number(v.getBigInt64(at));
   // Stored instants are whole milliseconds; the float epoch can be off by a rounding step.
   const instant = (at: number) => {
@@ -123,7 +124,7 @@ function computeBatch(batch: WalkBatch, ctx: AccountContext, options: RefreshOpt
         firstSolvedAt: instant(o + 48),
         latestSolvedAt: instant(o + 56),
       },
-      options.settings,
+      settings,
       ctx.schedules,
     );
     const unchanged =
@@ -133,6 +134,7 @@ function computeBatch(batch: WalkBatch, ctx: AccountContext, options: RefreshOpt
       next.full_resolution_business_minutes === orNull(v.getFloat64(o + 88));
     if (unchanged) continue;
     staged.ticketIds.push(int(o));
+    staged.derivedFrom.push(int(o + 96));
     staged.scheduleIds.push(next.schedule_id);
     staged.firstResponse.push(next.first_response_business_minutes);
     staged.firstResolution.push(next.first_resolution_business_minutes);
@@ -144,21 +146,22 @@ function computeBatch(batch: WalkBatch, ctx: AccountContext, options: RefreshOpt
 async function stage(db: Executor, accountId: number, s: Staged): Promise<void> {
   if (s.ticketIds.length === 0) return;
   await sql`insert into ticket_facts_business_next
-      (account_id, ticket_id, schedule_id, first_response_business_minutes, first_resolution_business_minutes, full_resolution_business_minutes)
-    select ${accountId}, u.* from unnest(${s.ticketIds}::bigint[], ${s.scheduleIds}::bigint[], ${s.firstResponse}::float8[], ${s.firstResolution}::float8[], ${s.fullResolution}::float8[]) as u`.execute(db);
+      (account_id, ticket_id, derived_from, schedule_id, first_response_business_minutes, first_resolution_business_minutes, full_resolution_business_minutes)
+    select ${accountId}, u.* from unnest(${s.ticketIds}::bigint[], ${s.derivedFrom}::bigint[], ${s.scheduleIds}::bigint[], ${s.firstResponse}::float8[], ${s.firstResolution}::float8[], ${s.fullResolution}::float8[]) as u`.execute(db);
 }
 
 const clearStaged = (db: Executor, accountId: number) => db.deleteFrom('ticket_facts_business_next').where('account_id', '=', accountId).execute();
 
 /** Writes the staged values and rebuilds the rollups in one transaction, and clears the request it served. */
-async function swap(db: Db, accountId: number, request: string, walkStart: string, changed: number): Promise<void> {
+async function swap(db: Db, accountId: number, request: string, changed: number, walked: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await lockRollups(trx, accountId);
     if (changed > 0) {
-      // Fresh statistics of the staging, and hash joins: the planner would otherwise take it
-      // for empty and probe the facts' primary key once per staged row.
+      // Fresh statistics of the staging, or the planner takes it for empty. A large share
+      // changed: hash joins only (one pass over the facts rather than a probe per row).
       await sql`analyze ticket_facts_business_next`.execute(trx);
-      await sql`set local enable_nestloop = off`.execute(trx);
+      const most = changed > walked / 10;
+      if (most) await sql`set local enable_nestloop = off`.execute(trx);
       await sql`update ticket_facts as f set
           schedule_id = n.schedule_id,
           first_response_business_minutes = n.first_response_business_minutes,
@@ -167,8 +170,8 @@ async function swap(db: Db, accountId: number, request: string, walkStart: strin
           computed_at = now()
         from ticket_facts_business_next as n
         where n.account_id = ${accountId} and f.account_id = ${accountId} and f.ticket_id = n.ticket_id
-          and f.computed_at < ${walkStart}::timestamptz`.execute(trx);
-      await sql`set local enable_nestloop = on`.execute(trx);
+          and (extract(epoch from f.computed_at) * 1000000)::int8 = n.derived_from`.execute(trx);
+      if (most) await sql`set local enable_nestloop to default`.execute(trx);
       // Only the business columns changed: re-aggregated in place when the rollups are complete.
       if (await rollupsReady(trx, accountId)) await refreshBusinessRollups(trx, accountId);
       else await rebuildRollups(trx, accountId);
@@ -181,15 +184,16 @@ async function swap(db: Db, accountId: number, request: string, walkStart: strin
 /**
  * Serves the account's business-hours request, if one is pending: every ticket's business
  * facts re-derived from its stored facts, the changed ones swapped in with the rollups.
- * Returns how many tickets were walked (0 without a request).
+ * Returns how many tickets were walked and how many changed (0 and 0 without a request).
  */
-export async function recomputeBusinessHours(db: Db, accountId: number, ctx: AccountContext, options: RefreshOptions): Promise<number> {
+export async function recomputeBusinessHours(db: Db, accountId: number, options: RefreshOptions): Promise<{ walked: number; changed: number }> {
   const request = await pendingRequest(db, accountId);
-  if (request === null) return 0;
+  if (request === null) return { walked: 0, changed: 0 };
+  // Read after the request: the schedules and mapping it was filed for, or newer ones.
+  const ctx = await loadAccountContext(db, accountId);
+  const settings = options.loadSettings ? await options.loadSettings() : options.settings;
   await clearStaged(db, accountId); // a walk interrupted by a crash
-  const { rows } = await sql<{ now: string; total: number | string }>`select now()::text as now,
-    (select count(*) from ticket_facts where account_id = ${accountId}) as total`.execute(db);
-  const walkStart = rows[0]!.now;
+  const { rows } = await sql<{ total: number | string }>`select count(*) as total from ticket_facts where account_id = ${accountId}`.execute(db);
   const total = Number(rows[0]!.total);
   let walked = 0;
   let changed = 0;
@@ -202,7 +206,7 @@ export async function recomputeBusinessHours(db: Db, accountId: number, ctx: Acc
       if (!batch) break;
       next = readBatch(db, accountId, batch.last, size);
       next.catch(() => undefined); // awaited above on the next turn, or in the catch below
-      const computed = computeBatch(batch, ctx, options);
+      const computed = computeBatch(batch, ctx, settings);
       walked += computed.walked;
       changed += computed.staged.ticketIds.length;
       await staging;
@@ -211,12 +215,12 @@ export async function recomputeBusinessHours(db: Db, accountId: number, ctx: Acc
       await options.onProgress?.(walked, Math.max(total, walked));
     }
     await staging;
-    await swap(db, accountId, request, walkStart, changed);
+    await swap(db, accountId, request, changed, walked);
   } catch (err) {
     await Promise.allSettled([next, staging]);
     await clearStaged(db, accountId);
     throw err;
   }
   options.logger.debug({ accountId, walked, changed }, 'business-hours facts recomputed');
-  return walked;
+  return { walked, changed };
 }

@@ -7,8 +7,8 @@ import type { Db } from '../../db/database.js';
 import { takeDirtyBatch } from '../dirty-tickets.js';
 import { BULK_REFRESH_SHARE, ensureRollups } from '../rollups.js';
 import { recomputeInBulk } from './bulk-recompute.js';
-import { hasBusinessHoursRequest, recomputeBusinessHours } from './business-recompute.js';
-import { loadAccountContext, type AccountContext } from './load.js';
+import { recomputeBusinessHours } from './business-recompute.js';
+import { loadAccountContext } from './load.js';
 import { DEFAULT_BATCH, refreshBatch, uniqueIds, type RefreshOptions, type RefreshResult } from './refresh.js';
 import { abandonStagedFacts } from './staging.js';
 
@@ -24,14 +24,11 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
   const result: RefreshResult = { refreshed: 0, mismatches: [] };
   // A bulk recompute interrupted by a crash left its marks covered: back to the queue.
   await abandonStagedFacts(db, accountId);
-  let context: AccountContext | null = null;
-  const contextOf = async () => (context ??= await loadAccountContext(db, accountId));
   // A business-hours edit first: its figures go live before any marked ticket's refresh
   // (which computes business minutes from the same, current schedules anyway).
-  if (await hasBusinessHoursRequest(db, accountId)) {
-    const walked = await recomputeBusinessHours(db, accountId, await contextOf(), options);
-    result.refreshed += walked;
-  }
+  const business = await recomputeBusinessHours(db, accountId, options);
+  result.refreshed += business.changed;
+  if (business.walked > 0) result.rederived = business.walked;
   // Counted with a bound, so an incremental refresh reads about as many rows as it has marks.
   const countOf = async (table: 'ticket_facts_dirty' | 'ticket_facts', atMost?: number) =>
     Number(
@@ -44,7 +41,7 @@ export async function refreshDirtyTicketFacts(db: Db, accountId: number, options
     );
   const total = await countOf('ticket_facts_dirty');
   if (total > 0) {
-    const context = await contextOf();
+    const context = await loadAccountContext(db, accountId);
     // A bulk refresh (marks over BULK_REFRESH_SHARE of the facts, e.g. every ticket after a
     // facts setting change) is computed into staging and swapped in with the rollups in
     // one transaction (bulk-recompute.ts); the batches below then take the marks a

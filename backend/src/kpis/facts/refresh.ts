@@ -29,11 +29,18 @@ export interface RefreshOptions {
    * recompute it runs before the swap, while the previous facts are still live.
    */
   onProgress?: (refreshed: number, total: number) => unknown;
+  /**
+   * The account's settings as they are now, for a business-hours recompute, which reads
+   * them after taking its request (business-recompute.ts); default `settings`.
+   */
+  loadSettings?: () => Promise<KpiSettings>;
 }
 
 export interface RefreshResult {
-  /** tickets whose facts were recomputed (or removed, for deleted tickets) */
+  /** tickets whose facts were recomputed (or removed, for deleted tickets), or whose business minutes changed */
   refreshed: number;
+  /** tickets whose business-hours facts a business-hours recompute re-derived (walked), when one ran */
+  rederived?: number;
   mismatches: FactMismatch[];
 }
 

@@ -56,12 +56,13 @@ function toJson(rows: object[]): string {
 }
 
 type StagingTable = 'ticket_facts_next' | 'ticket_fact_events_next';
+type FactsTable = 'ticket_facts' | 'ticket_fact_events' | StagingTable;
 const TIMESTAMPTZ = 'timestamp with time zone';
-const columnTypes = new WeakMap<object, Map<StagingTable, Map<string, string>>>();
+const columnTypes = new WeakMap<object, Map<FactsTable, Map<string, string>>>();
 
-/** Column → SQL type of a staging table, read from the catalog once per database handle. */
-async function typesOf(db: Executor, table: StagingTable): Promise<Map<string, string>> {
-  const byTable = columnTypes.get(db) ?? new Map<StagingTable, Map<string, string>>();
+/** Column → SQL type of a facts or staging table, in column order, read from the catalog once per database handle. */
+async function typesOf(db: Executor, table: FactsTable): Promise<Map<string, string>> {
+  const byTable = columnTypes.get(db) ?? new Map<FactsTable, Map<string, string>>();
   columnTypes.set(db, byTable);
   const known = byTable.get(table);
   if (known) return known;
@@ -94,9 +95,9 @@ export async function stageFactBatch(db: Executor, facts: TicketFactsRow[], even
   await stageRows(db, 'ticket_fact_events_next', events);
 }
 
-/** The live table's columns, minus `computed_at`: its staging table's (created `like` it, migration 2026-12-07T02-00). */
+/** The live table's columns, minus `computed_at` (its staging table has the same: stageRows refuses a missing one). */
 async function columnsOf(db: Executor, table: 'ticket_facts' | 'ticket_fact_events'): Promise<string[]> {
-  return [...(await typesOf(db, `${table}_next`)).keys()].filter((c) => c !== 'computed_at');
+  return [...(await typesOf(db, table)).keys()].filter((c) => c !== 'computed_at');
 }
 
 const sameKey = (key: string[], a: string, b: string) => sql.join(key.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`), sql` and `);
