@@ -6,7 +6,8 @@
  * minute, and their cursors already account for that). The paged exports read one
  * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { UsersTable } from '../db/schema.js';
 import { readAll } from '../helpdesk/api.js';
 import {
   groupRow,
@@ -28,6 +29,7 @@ import { getCursor, replaceAll, setCursor } from './repository.js';
 import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { roleSwitches, writeTicketPage } from './ticket-page.js';
+import { SentRows } from './sent-rows.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
@@ -72,13 +74,14 @@ const tickets: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    const sentUsers = new SentRows<Insertable<UsersTable>>((u) => u.id);
     await runExport(ctx, {
       stream: 'tickets',
       first,
       fetchPage: (from) => ctx.api.exportTickets(from),
       nextFrom: nextCursor,
       prepare: (page) => ({
-        users: encodeUsers(ctx, page.users),
+        users: encodeRows('users', sentUsers.unsent(page.users.map((u) => userRow(ctx.accountId, u))), ['account_id', 'id']),
         groups: encodeRows('groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id']),
         tickets: encodeRows('tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id']),
         metricSets: encodeRows('ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id']),
