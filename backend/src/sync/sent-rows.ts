@@ -33,20 +33,28 @@ export class SentRows<R extends Record<string, unknown>> {
   }
 }
 
-/** A 53-bit hash of the row's values in key order (two 32-bit FNV-1a style lanes with different multipliers). */
-function rowHash(row: Record<string, unknown>): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
+/** The row's values in key order, each tagged with its kind, so 1, '1', null and 'null' differ. */
+function signature(row: Record<string, unknown>): string {
+  let s = '';
   for (const k in row) {
     const v = row[k];
-    const s = v === null || v === undefined ? '\u0000' : typeof v === 'object' ? JSON.stringify(v) : `${typeof v}:${String(v)}`;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-    }
-    a = Math.imul(a ^ 0xff, 0x01000193); // field separator
-    b = Math.imul(b ^ 0xff, 0x5bd1e995);
+    if (v === null || v === undefined) s += '\u0001';
+    else if (typeof v === 'string') s += `\u0002${v}`;
+    else if (typeof v === 'object') s += `\u0003${JSON.stringify(v)}`;
+    else s += `\u0004${String(v)}`;
+  }
+  return s;
+}
+
+/** A 53-bit hash of the row's signature (two 32-bit FNV-1a style lanes with different multipliers). */
+function rowHash(row: Record<string, unknown>): number {
+  const s = signature(row);
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
   }
   return (b >>> 0) * 2 ** 21 + ((a >>> 0) & 0x1fffff);
 }
