@@ -14,7 +14,6 @@ import {
   holidayRow,
   membershipRow,
   metricSetRow,
-  normaliseScore,
   ratingRow,
   rowsFromTicketEvents,
   scheduleRow,
@@ -26,7 +25,7 @@ import type { Stream, StreamContext } from './stream-context.js';
 import type { Executor } from '../db/executor.js';
 import { markAllTicketsDirty, markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { getCursor, replaceAll, setCursor } from './repository.js';
-import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
+import { encodeRows, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
 import { roleSwitches, writeTicketPage } from './ticket-page.js';
 import { SentRows } from './sent-rows.js';

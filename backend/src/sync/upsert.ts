@@ -164,12 +164,6 @@ export async function upsertRows<T extends Table, K extends string>(
   return changed;
 }
 
-/** Upserts the encoded rows; returns how many were inserted or changed. */
-export async function upsertCount(db: Executor, rows: EncodedRows): Promise<number> {
-  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id'], sql`select count(*)::int as n from changed`);
-  return counts.reduce((sum, c) => sum + Number(c.n), 0);
-}
-
 /**
  * Upserts the encoded rows and runs `then` in the same statement, after `with changed as (the
  * upsert … returning <returning>)`: `then` reads the inserted or changed rows as
@@ -199,7 +193,7 @@ export async function upsertMarkingDirty(db: Executor, rows: EncodedRows, ticket
  * marks those tickets dirty (the ticket_facts_dirty queue of kpis/dirty-tickets.ts) and
  * selects how many rows changed, as `n`.
  */
-export function markChangedDirty(ticketColumn: string): RawBuilder<unknown> {
+function markChangedDirty(ticketColumn: string): RawBuilder<unknown> {
   return sql`,
     marked as (
       insert into ticket_facts_dirty (account_id, ticket_id)
