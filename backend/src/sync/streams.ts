@@ -86,9 +86,8 @@ const tickets: Stream = {
         metricSets: encodeRows('ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id']),
       }),
       write: async (trx, page, rows) => {
-        const written = await writeTicketPage(trx, ctx.accountId, page, rows);
+        const written = await writeTicketPage(trx, ctx.accountId, page, rows, { cursor: page.after_cursor ?? stored.cursor, startTime });
         for (const [table, n] of Object.entries(written)) countWritten(ctx, table, n);
-        await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
       },
       items: (page) => page.tickets.length,
       progress: (page) => {

@@ -1,8 +1,8 @@
 /**
  * A page of the tickets export written in one statement: the upserts of its users,
  * groups, tickets and metric sets, the update of the ratings whose score the tickets
- * carry, and one insert of the dirty marks of every ticket any of them changed, as
- * data-modifying CTEs of a single `with … select counts`. One round trip instead of
+ * carry, one insert of the dirty marks of every ticket any of them changed, and the
+ * stream's cursor, as data-modifying CTEs of a single `with … select counts`. One round trip instead of
  * five, so the database works through the whole page while this process reads and
  * prepares the next one (export-loop.ts), and each ticket is marked once, not once per
  * table that changed it.
@@ -15,6 +15,7 @@ import type { Executor } from '../db/executor.js';
 import type { TicketExportPage } from '../helpdesk/schemas.js';
 import { markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { normaliseScore } from './mappers.js';
+import { cursorUpsert } from './repository.js';
 import { upsertCtes, type EncodedRows } from './upsert.js';
 
 export interface TicketPageRows {
@@ -61,8 +62,17 @@ function ratingUpdates(accountId: number, page: TicketExportPage): RawBuilder<un
     returning r.account_id, r.ticket_id)`;
 }
 
-/** Writes the page's rows in one statement (and, if a user's role switched, marks their tickets); returns what changed per table. */
-export async function writeTicketPage(db: Executor, accountId: number, page: TicketExportPage, rows: TicketPageRows): Promise<TicketPageWritten> {
+/**
+ * Writes the page's rows and the cursor of what follows it in one statement (and, if a
+ * user's role switched, marks their tickets); returns what changed per table.
+ */
+export async function writeTicketPage(
+  db: Executor,
+  accountId: number,
+  page: TicketExportPage,
+  rows: TicketPageRows,
+  cursor: { cursor: string | null; startTime: number | null },
+): Promise<TicketPageWritten> {
   const ctes = [
     ...(await upsertCtes(db, rows.users, 'users_changed', ['id', 'role'])),
     ...(await upsertCtes(db, rows.groups, 'groups_changed', ['account_id'])),
@@ -75,6 +85,7 @@ export async function writeTicketPage(db: Executor, accountId: number, page: Tic
       union select account_id, ticket_id from metric_sets_changed
       union select account_id, ticket_id from ratings_changed
       on conflict do nothing)`,
+    sql`cursor_set as (${cursorUpsert(accountId, 'tickets', cursor)})`,
   ];
   const count = (cte: string) => sql`(select count(*)::int from ${sql.ref(cte)})`;
   const result = await sql<TicketPageWritten & { switched: Array<number | string> }>`
