@@ -50,6 +50,8 @@ export async function runIngest(
     written,
     readAhead: options.readAhead ?? false,
     progress: (p) => {
+      // Between two pages' transactions: the helpdesk's side of the next page is built here (helpdesk-pages.ts).
+      helpdesk.buildAhead();
       pages += 1;
       options.onPage?.();
       if (p.done || p.pages % 25 === 0) options.log(`    ${p.stream}: ${p.items.toLocaleString('en')} items, ${p.pages} pages`);

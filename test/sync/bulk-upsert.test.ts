@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccount } from '../../backend/src/accounts/repository.js';
-import type { TicketExportPage } from '../../backend/src/helpdesk/schemas.js';
+import type { HelpdeskUser, TicketExportPage } from '../../backend/src/helpdesk/schemas.js';
 import { metricSetRow, ticketRow } from '../../backend/src/sync/mappers.js';
 import type { StreamContext } from '../../backend/src/sync/stream-context.js';
 import { streams } from '../../backend/src/sync/streams.js';
@@ -143,6 +143,32 @@ describe('bulk page writes', () => {
     expect(byId.get(first + 1200)!.subject).toBe(AWKWARD.join('|'));
     // Stored once per key, as the export lists it: the same row count as the first read.
     expect(byId.size).toBe(TICKETS);
+  });
+
+  it('a requester side-loaded again on a later page as an agent dirties the tickets they requested, and only those', async () => {
+    const account = await ensureAccount(tdb.db, 'bulk-role-switch', 'http://bulk.invalid');
+    await ticketsStream.run(context(account.id, helpdesk()));
+    await tdb.db.deleteFrom('ticket_facts_dirty').where('account_id', '=', account.id).execute();
+    await tdb.db.deleteFrom('sync_cursors').where('account_id', '=', account.id).execute();
+
+    // Read again: page 1 as before (its users unchanged), page 2 also lists the first ticket's
+    // requester, now promoted to agent. Same run, so the user was already sent once, unchanged.
+    const first = 1_000_001;
+    let requester: HelpdeskUser | undefined;
+    const promoted = helpdesk((page) => {
+      if (page.tickets[0]?.id === first) requester = page.users.find((u) => u.id === page.tickets[0]!.requester_id);
+      else if (requester) page.users = [...page.users.filter((u) => u.id !== requester!.id), { ...requester, role: 'agent' }];
+    });
+    const ctx = context(account.id, promoted);
+    await ticketsStream.run(ctx);
+
+    expect(requester?.role).toBe('end-user');
+    const requested = await tdb.db.selectFrom('tickets').select('id').where('account_id', '=', account.id).where('requester_id', '=', requester!.id).orderBy('id').execute();
+    expect(requested.map((t) => Number(t.id))).toContain(first);
+    expect(await dirtyTickets(account.id)).toEqual(requested.map((t) => Number(t.id)));
+    expect(ctx.written.users).toBe(1);
+    const stored = await tdb.db.selectFrom('users').select('role').where('account_id', '=', account.id).where('id', '=', requester!.id).executeTakeFirstOrThrow();
+    expect(stored.role).toBe('agent');
   });
 
   it('a page that fails part-way (after its users and tickets statements) leaves nothing of itself', async () => {

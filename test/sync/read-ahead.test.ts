@@ -1,6 +1,6 @@
-/** readAhead (backend/src/sync/read-ahead.ts): one page ahead, same requests in the same order. */
+/** PageReader (backend/src/sync/read-ahead.ts): one page ahead, same requests in the same order. */
 import { describe, expect, it } from 'vitest';
-import { readAhead } from '../../backend/src/sync/read-ahead.js';
+import { PageReader } from '../../backend/src/sync/read-ahead.js';
 
 interface Page {
   n: number;
@@ -23,11 +23,20 @@ function fakeExport(last: number, failAt?: number) {
   return { fetchPage, requested, maxInFlight: () => maxInFlight };
 }
 
-describe('readAhead', () => {
+/** The pages in order, as the export loop reads them: with `ahead`, the next page is requested before the current one is handed over (written). */
+async function* pages(fetchPage: (from: number) => Promise<Page>, ahead: boolean): AsyncGenerator<Page> {
+  const reader = new PageReader(1, fetchPage, (p: Page) => p.next);
+  for (let page = await reader.read(); page !== null; page = await reader.read()) {
+    if (ahead) reader.requestNext();
+    yield page;
+  }
+}
+
+describe('PageReader', () => {
   it('requests the next page before the current one is consumed, one request at a time, each page once', async () => {
     const api = fakeExport(4);
     const seen: number[] = [];
-    for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) {
+    for await (const page of pages(api.fetchPage, true)) {
       // While the consumer "writes" page n, page n+1 has already been asked for.
       if (page.next !== null) expect(api.requested).toContain(page.next);
       await new Promise((r) => setTimeout(r, 5));
@@ -43,7 +52,7 @@ describe('readAhead', () => {
     const seen: number[] = [];
     await expect(
       (async () => {
-        for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) {
+        for await (const page of pages(api.fetchPage, true)) {
           if (page.n === 2) throw new Error('write failed');
           seen.push(page.n);
         }
@@ -58,15 +67,15 @@ describe('readAhead', () => {
     const seen: number[] = [];
     await expect(
       (async () => {
-        for await (const page of readAhead(1, api.fetchPage, (p) => p.next, true)) seen.push(page.n);
+        for await (const page of pages(api.fetchPage, true)) seen.push(page.n);
       })(),
     ).rejects.toThrow('page 3 failed');
     expect(seen).toEqual([1, 2]);
   });
 
-  it('with ahead = false (PGlite), the next page is requested only once the current one is written', async () => {
+  it('without requestNext (PGlite), the next page is requested only once the current one is written', async () => {
     const api = fakeExport(3);
-    for await (const page of readAhead(1, api.fetchPage, (p) => p.next, false)) {
+    for await (const page of pages(api.fetchPage, false)) {
       expect(api.requested).toEqual(Array.from({ length: page.n }, (_, i) => i + 1));
     }
     expect(api.requested).toEqual([1, 2, 3]);

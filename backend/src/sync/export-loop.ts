@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Trx } from '../db/executor.js';
-import { readAhead } from './read-ahead.js';
+import { PageReader } from './read-ahead.js';
 import type { StreamContext } from './stream-context.js';
 
 /** A paged export read to its end: every page committed with its cursor in one transaction. */
@@ -51,9 +51,10 @@ function prepareAhead(fetched: { rows(): unknown } | undefined) {
 /**
  * The cursor-export loop, written once: read ahead (read-ahead.ts), commit page by page, report progress.
  *
- * With read-ahead, the next page is prepared ahead too: mapped and encoded while the
- * database writes the current page (as soon as its response arrives, or once the current
- * page's first statement is on its way if it was in already), instead of after the commit.
+ * With read-ahead, the next page is requested once the current page's first statement is
+ * on its way to the database, and prepared (mapped and encoded) as soon as it arrives:
+ * its parsing, validation and preparation run while the database writes the current
+ * page, instead of between two pages' transactions.
  *
  * Each page's transaction commits without waiting for its WAL flush (synchronous_commit
  * off, for that transaction only): a server crash can then lose the last few pages, but
@@ -64,31 +65,31 @@ function prepareAhead(fetched: { rows(): unknown } | undefined) {
 export async function runExport<Page, From, Prepared>(ctx: StreamContext, e: PagedExport<Page, From, Prepared>): Promise<void> {
   let items = 0;
   let pages = 0;
-  let latest: FetchedPage<Page, Prepared> | undefined;
   let writing = false;
   const fetchPage = async (from: From) => {
-    const page: Page = await e.fetchPage(from);
-    latest = new FetchedPage(page, e.prepare);
+    const fetched = new FetchedPage(await e.fetchPage(from), e.prepare);
     // Arrived while a page is being written: prepare it now, while the database works.
-    if (writing) prepareAhead(latest);
-    return latest;
+    if (writing) prepareAhead(fetched);
+    return fetched;
   };
-  for await (const fetched of readAhead(e.first, fetchPage, (f, from) => e.nextFrom(f.page, from), ctx.readAhead)) {
+  const reader = new PageReader(e.first, fetchPage, (f, from) => e.nextFrom(f.page, from));
+  for (let fetched = await reader.read(); fetched !== null; fetched = await reader.read()) {
     const prepared = fetched.rows();
+    const page = fetched.page;
     writing = true;
     await ctx.db.transaction().execute(async (trx) => {
       await sql`set local synchronous_commit = off`.execute(trx);
-      const written = e.write(trx, fetched.page, prepared);
+      const written = e.write(trx, page, prepared);
       if (ctx.readAhead) {
-        written.catch(() => undefined); // awaited below; not unhandled while the next page is prepared
-        // The page's first statement is now on its way: a next page already in is prepared meanwhile.
+        written.catch(() => undefined); // awaited below; not unhandled while the next page is read
+        // The page's first statement is now on its way: the next page is read meanwhile.
         await nextTurn();
-        if (latest !== fetched) prepareAhead(latest);
+        reader.requestNext();
       }
       await written;
     }).finally(() => (writing = false));
-    items += e.items(fetched.page);
+    items += e.items(page);
     pages += 1;
-    ctx.progress({ stream: e.stream, items, pages, ...e.progress(fetched.page) });
+    ctx.progress({ stream: e.stream, items, pages, ...e.progress(page) });
   }
 }

@@ -3,7 +3,7 @@
  * replacement and run records (dirty-ticket marks: kpis/dirty-tickets.ts). Every
  * function takes `db` (or a transaction) first so the service decides what commits together.
  */
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { Database } from '../db/schema.js';
 import { upsertRows } from './upsert.js';
@@ -26,19 +26,20 @@ export async function getCursor(db: Executor, accountId: number, stream: string)
   return { cursor: row?.cursor ?? null, startTime: row?.start_time ?? null, updatedAt: row?.updated_at ?? null };
 }
 
+/** The upsert of a stream's cursor, as a statement of its own (setCursor) or a CTE of a page's statement (ticket-page.ts). */
+export function cursorUpsert(accountId: number, stream: string, value: { cursor: string | null; startTime: number | null }): RawBuilder<unknown> {
+  return sql`insert into sync_cursors (account_id, stream, cursor, start_time, updated_at)
+    values (${accountId}, ${stream}, ${value.cursor}, ${value.startTime}, ${new Date()})
+    on conflict (account_id, stream) do update set cursor = excluded.cursor, start_time = excluded.start_time, updated_at = excluded.updated_at`;
+}
+
 export async function setCursor(
   db: Executor,
   accountId: number,
   stream: string,
   value: { cursor: string | null; startTime: number | null },
 ): Promise<void> {
-  await db
-    .insertInto('sync_cursors')
-    .values({ account_id: accountId, stream, cursor: value.cursor, start_time: value.startTime, updated_at: new Date() })
-    .onConflict((oc) =>
-      oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: value.cursor, start_time: value.startTime, updated_at: new Date() }),
-    )
-    .execute();
+  await cursorUpsert(accountId, stream, value).execute(db);
 }
 
 /** Replaces an account's rows of a small reference table (groups, memberships…) with a full list. */

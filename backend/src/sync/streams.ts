@@ -6,14 +6,14 @@
  * minute, and their cursors already account for that). The paged exports read one
  * page ahead (read-ahead.ts) so the helpdesk and the database work at the same time.
  */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { UsersTable } from '../db/schema.js';
 import { readAll } from '../helpdesk/api.js';
 import {
   groupRow,
   holidayRow,
   membershipRow,
   metricSetRow,
-  normaliseScore,
   ratingRow,
   rowsFromTicketEvents,
   scheduleRow,
@@ -26,8 +26,10 @@ import type { Executor } from '../db/executor.js';
 import { markTicketsDirty, markTicketsOfUsersDirty } from '../kpis/dirty-tickets.js';
 import { requestBusinessHoursRecompute } from '../kpis/facts/business-recompute.js';
 import { getCursor, replaceAll, setCursor } from './repository.js';
-import { encodeRows, markChangedDirty, upsertCount, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
+import { encodeRows, upsertMarkingDirty, upsertThen, type EncodedRows } from './upsert.js';
 import type { HelpdeskUser } from '../helpdesk/schemas.js';
+import { roleSwitches, writeTicketPage } from './ticket-page.js';
+import { SentRows } from './sent-rows.js';
 import { csatSurveyResponses, surveyEventRowsFromTicketEvents, upsertSurveyEvents } from './survey-stream.js';
 
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
@@ -51,14 +53,8 @@ function countWritten(ctx: StreamContext, table: string, n: number) {
  */
 async function upsertUsers(ctx: StreamContext, trx: Executor, rows: EncodedRows<'users'>) {
   if (rows.chunks.length === 0) return;
-  const agent = (role: ReturnType<typeof sql.ref>) => sql`(${role} in ('agent', 'admin'))`;
-  // A lookup by key per changed user (a join let the planner scan all the account's users
-  // on every page); null for a new user, who switched nothing.
-  const roleBefore = sql`(select ${agent(sql.ref('before.role'))} from users before where before.account_id = ${ctx.accountId} and before.id = c.id)`;
   const results = await upsertThen<{ n: number; switched: Array<number | string> }>(trx, rows, ['id', 'role'], sql`
-    select count(*)::int as n,
-      coalesce(array_agg(c.id) filter (where ${roleBefore} <> ${agent(sql.ref('c.role'))}), '{}') as switched
-    from changed c`);
+    select (select count(*)::int from changed) as n, ${roleSwitches(ctx.accountId, 'changed')} as switched`);
   countWritten(ctx, 'users', results.reduce((sum, r) => sum + Number(r.n), 0));
   await markTicketsOfUsersDirty(trx, ctx.accountId, results.flatMap((r) => r.switched.map(Number)));
 }
@@ -78,43 +74,21 @@ const tickets: Stream = {
     const stored = await getCursor(ctx.db, ctx.accountId, 'tickets');
     const startTime = stored.startTime ?? ctx.backfillStart;
     const first: ExportFrom = stored.cursor ? { cursor: stored.cursor } : { startTime };
+    const sentUsers = new SentRows<Insertable<UsersTable>>((u) => u.id);
     await runExport(ctx, {
       stream: 'tickets',
       first,
       fetchPage: (from) => ctx.api.exportTickets(from),
       nextFrom: nextCursor,
       prepare: (page) => ({
-        users: encodeUsers(ctx, page.users),
+        users: encodeRows('users', sentUsers.unsent(page.users.map((u) => userRow(ctx.accountId, u))), ['account_id', 'id']),
         groups: encodeRows('groups', page.groups.map((g) => groupRow(ctx.accountId, g)), ['account_id', 'id']),
         tickets: encodeRows('tickets', page.tickets.map((t) => ticketRow(ctx.accountId, t)), ['account_id', 'id']),
         metricSets: encodeRows('ticket_metric_sets', page.metric_sets.map((m) => metricSetRow(ctx.accountId, m)), ['account_id', 'ticket_id']),
       }),
       write: async (trx, page, rows) => {
-        await upsertUsers(ctx, trx, rows.users);
-        countWritten(ctx, 'groups', await upsertCount(trx, rows.groups));
-        countWritten(ctx, 'tickets', await upsertMarkingDirty(trx, rows.tickets, 'id'));
-        countWritten(ctx, 'ticket_metric_sets', await upsertMarkingDirty(trx, rows.metricSets, 'ticket_id'));
-        // A changed rating (bad → good) shows up here first: the ticket carries its latest score.
-        // One UPDATE … FROM (VALUES …) per page; the last occurrence of a rating wins.
-        const ratingUpdates = new Map<number, { score: string; updatedAt: string }>();
-        for (const t of page.tickets) {
-          if (!t.satisfaction_rating?.id) continue;
-          const score = normaliseScore(t.satisfaction_rating.score);
-          if (!['good', 'bad', 'offered'].includes(score)) continue;
-          ratingUpdates.set(t.satisfaction_rating.id, { score, updatedAt: String(t.updated_at) });
-        }
-        if (ratingUpdates.size) {
-          const values = sql.join([...ratingUpdates].map(([id, u]) => sql`(${id}::bigint, ${u.score}::text, ${u.updatedAt}::timestamptz)`));
-          const res = await sql<{ n: number }>`
-            with changed as (
-              update satisfaction_ratings r set score = v.score, updated_at = v.updated_at
-              from (values ${values}) v(id, score, updated_at)
-              where r.account_id = ${ctx.accountId} and r.id = v.id and r.score is distinct from v.score
-              returning r.account_id, r.ticket_id)
-            ${markChangedDirty('ticket_id')}`.execute(trx);
-          countWritten(ctx, 'satisfaction_ratings', Number(res.rows[0]?.n ?? 0));
-        }
-        await setCursor(trx, ctx.accountId, 'tickets', { cursor: page.after_cursor ?? stored.cursor, startTime });
+        const written = await writeTicketPage(trx, ctx.accountId, page, rows, { cursor: page.after_cursor ?? stored.cursor, startTime });
+        for (const [table, n] of Object.entries(written)) countWritten(ctx, table, n);
       },
       items: (page) => page.tickets.length,
       progress: (page) => {

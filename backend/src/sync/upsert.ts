@@ -129,6 +129,23 @@ async function upsertStatements(db: Executor, rows: EncodedRows, returning: read
 }
 
 /**
+ * The upsert of `rows` as named data-modifying CTEs, for a statement that writes several
+ * tables at once: one `<name>_<chunk> as (insert … returning <returning>)` per chunk, then
+ * `<name>` for the rows they inserted or changed (no rows when there is nothing to write).
+ */
+export async function upsertCtes(db: Executor, rows: EncodedRows, name: string, returning: readonly string[]): Promise<RawBuilder<unknown>[]> {
+  const statements = await upsertStatements(db, rows, returning);
+  const ctes = statements.map((statement, i) => sql`${sql.ref(`${name}_${i}`)} as (${statement})`);
+  if (statements.length === 0) {
+    const types = await typesOf(db, rows.table, returning);
+    const nulls = sql.join(returning.map((r) => sql`null::${sql.raw(types.get(r)!)} as ${sql.ref(r)}`));
+    return [sql`${sql.ref(name)} as (select ${nulls} where false)`];
+  }
+  const union = sql.join(statements.map((_, i) => sql`select * from ${sql.ref(`${name}_${i}`)}`), sql` union all `);
+  return [...ctes, sql`${sql.ref(name)} as (${union})`];
+}
+
+/**
  * Upserts the rows (the last of rows sharing a key wins) and returns the rows actually
  * inserted or changed, projected to `returning`.
  */
@@ -145,12 +162,6 @@ export async function upsertRows<T extends Table, K extends string>(
     if (returning.length) changed.push(...result.rows);
   }
   return changed;
-}
-
-/** Upserts the encoded rows; returns how many were inserted or changed. */
-export async function upsertCount(db: Executor, rows: EncodedRows): Promise<number> {
-  const counts = await upsertThen<{ n: number }>(db, rows, ['account_id'], sql`select count(*)::int as n from changed`);
-  return counts.reduce((sum, c) => sum + Number(c.n), 0);
 }
 
 /**
@@ -182,7 +193,7 @@ export async function upsertMarkingDirty(db: Executor, rows: EncodedRows, ticket
  * marks those tickets dirty (the ticket_facts_dirty queue of kpis/dirty-tickets.ts) and
  * selects how many rows changed, as `n`.
  */
-export function markChangedDirty(ticketColumn: string): RawBuilder<unknown> {
+function markChangedDirty(ticketColumn: string): RawBuilder<unknown> {
   return sql`,
     marked as (
       insert into ticket_facts_dirty (account_id, ticket_id)
