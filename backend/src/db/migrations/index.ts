@@ -17,6 +17,7 @@ import * as factsRecomputeStaging from './2026-12-07T02-00_facts_recompute_stagi
 import * as durationSketches from './2026-12-07T03-00_duration_sketches.js';
 import * as syncTablesWithoutAccountFk from './2026-12-07T04-00_sync_tables_without_account_fk.js';
 import * as businessHoursRecompute from './2026-12-07T05-00_business_hours_recompute.js';
+import * as ticketFactsFillfactor from './2026-12-07T06-00_ticket_facts_fillfactor.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T03-00_duration_sketches': durationSketches,
   '2026-12-07T04-00_sync_tables_without_account_fk': syncTablesWithoutAccountFk,
   '2026-12-07T05-00_business_hours_recompute': businessHoursRecompute,
+  '2026-12-07T06-00_ticket_facts_fillfactor': ticketFactsFillfactor,
 };
