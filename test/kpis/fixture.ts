@@ -28,7 +28,7 @@ import { ensureAccount } from '../../backend/src/accounts/repository.js';
 import type { Db } from '../../backend/src/db/database.js';
 import { rebuildRollups } from '../../backend/src/kpis/rollups.js';
 import type { Insertable } from 'kysely';
-import type { TicketFactsTable } from '../../backend/src/db/schema.js';
+import type { TicketFactsTable } from '../../backend/src/db/facts-schema.js';
 
 export const FROM = new Date('2026-01-01T00:00:00Z');
 export const TO = new Date('2026-01-08T00:00:00Z');

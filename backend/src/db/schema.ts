@@ -4,12 +4,9 @@
  * Helpdesk ids are int8; both drivers are set up to return them as JS numbers
  * (safe: Zendesk ids stay far below 2^53). Timestamps are timestamptz → Date.
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-/** A timestamp the database fills in (`default now()`) unless given. */
-type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T> = ColumnType<T, string | T, string | T>;
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { GeneratedTimestamp, Json, Timestamp } from './column-types.js';
+import type { BusinessHoursRecomputeTable, TicketFactEventsTable, TicketFactsBusinessNextTable, TicketFactsDirtyTable, TicketFactsTable } from './facts-schema.js';
 
 export type UserRole = 'end-user' | 'agent' | 'admin';
 
@@ -185,28 +182,6 @@ export interface SyncCursorsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface TicketFactsDirtyTable {
-  account_id: number;
-  ticket_id: number;
-}
-
-export interface BusinessHoursRecomputeTable {
-  account_id: number;
-  requested_at: Generated<Date>;
-}
-
-/** Staged business-hours facts of a business-hours recompute (same meaning as in ticket_facts). */
-export interface TicketFactsBusinessNextTable {
-  account_id: number;
-  ticket_id: number;
-  /** computed_at, in epoch microseconds, of the facts row the values were derived from */
-  derived_from: number;
-  schedule_id: number | null;
-  first_response_business_minutes: number | null;
-  first_resolution_business_minutes: number | null;
-  full_resolution_business_minutes: number | null;
-}
-
 export interface SyncRunsTable {
   account_id: number;
   id: Generated<number>;
@@ -217,68 +192,6 @@ export interface SyncRunsTable {
   /** per stream: { items, pages, requests } */
   counts: Json<Record<string, { items: number; pages: number; requests?: number }>>;
   error: string | null;
-}
-
-/** Per-ticket KPI facts (kpis/facts/); durations in minutes, null when not applicable. */
-export interface TicketFactsTable {
-  account_id: number;
-  ticket_id: number;
-  status: string;
-  group_id: number | null;
-  assignee_id: number | null;
-  requester_id: number | null;
-  created_at: Timestamp;
-  /** first comment authored by an agent (agent-created or outbound ticket) */
-  agent_created: boolean;
-  /** the schedule business minutes were counted in (group mapping, else the default) */
-  schedule_id: number | null;
-  conversation_start_at: Timestamp | null;
-  first_response_at: Timestamp | null;
-  first_responder_id: number | null;
-  first_response_group_id: number | null;
-  first_response_minutes: number | null;
-  first_response_business_minutes: number | null;
-  first_solved_at: Timestamp | null;
-  first_solve_assignee_id: number | null;
-  first_solve_group_id: number | null;
-  first_resolution_minutes: number | null;
-  first_resolution_business_minutes: number | null;
-  latest_solved_at: Timestamp | null;
-  latest_solve_assignee_id: number | null;
-  latest_solve_group_id: number | null;
-  /** only while the ticket is solved or closed */
-  full_resolution_minutes: number | null;
-  full_resolution_business_minutes: number | null;
-  public_replies: number;
-  reopens: number;
-  one_touch: boolean;
-  /** latest satisfaction score: good | bad | offered | null */
-  csat: string | null;
-  nps_value: number | null;
-  nps_at: Timestamp | null;
-  ces_value: number | null;
-  ces_at: Timestamp | null;
-  /** the ticket's channel at creation (`via.channel`), `other` when absent */
-  channel: Generated<string>;
-  /** the handle-time field's value at the latest solve, in minutes (valid values only) */
-  handle_time_minutes: number | null;
-  /** the value at the latest solve was negative or not a number */
-  handle_time_rejected: Generated<boolean>;
-  computed_at: GeneratedTimestamp;
-}
-
-/** A public agent reply (agent = author) or a reopen (agent = assignee at the reopened solve). */
-export interface TicketFactEventsTable {
-  account_id: number;
-  ticket_id: number;
-  kind: 'public_reply' | 'reopen';
-  /** 1-based order of the event of this kind on the ticket */
-  seq: number;
-  at: Timestamp;
-  agent_id: number | null;
-  group_id: number | null;
-  /** the ticket's channel (as ticket_facts.channel) */
-  channel: Generated<string>;
 }
 
 /** A survey event of a ticket's audits: `offered` (SurveyOffered) or `submitted` (SurveyResponseSubmitted). */

@@ -3,7 +3,7 @@
  * synced data in, its `ticket_facts` row and `ticket_fact_events` rows out.
  */
 import type { Insertable } from 'kysely';
-import type { TicketFactEventsTable, TicketFactsTable } from '../../db/schema.js';
+import type { TicketFactEventsTable, TicketFactsTable } from '../../db/facts-schema.js';
 import type { BusinessSchedule } from '../business-hours.js';
 import type { KpiSettings } from '../settings.js';
 
