@@ -14,6 +14,7 @@
  * runs too (it has no COPY FROM STDIN over its kysely dialect).
  */
 import { sql, type Insertable, type RawBuilder } from 'kysely';
+import { columnTypesOf } from '../db/column-catalog.js';
 import type { Executor } from '../db/executor.js';
 import type { Database } from '../db/schema.js';
 
@@ -31,24 +32,6 @@ function dedupeByKey<R extends Record<string, unknown>>(rows: R[], keys: readonl
 
 /** Rows per statement: one array parameter per column, so no bind-parameter limit; this only bounds statement size. */
 const UPSERT_CHUNK = 5000;
-
-/** Column → PostgreSQL type (format_type) per table, read once from the catalog. */
-const columnTypes = new Map<string, Map<string, string>>();
-
-async function typesOf(db: Executor, table: string, columns: readonly string[]): Promise<Map<string, string>> {
-  let types = columnTypes.get(table);
-  if (!types || columns.some((c) => !types!.has(c))) {
-    const res = await sql<{ name: string; type: string }>`
-      select attname as name, format_type(atttypid, atttypmod) as type
-      from pg_attribute
-      where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`.execute(db);
-    types = new Map(res.rows.map((r) => [r.name, r.type]));
-    columnTypes.set(table, types);
-    const missing = columns.filter((c) => !types!.has(c));
-    if (missing.length) throw new Error(`upsertRows: ${table} has no column ${missing.join(', ')}`);
-  }
-  return types;
-}
 
 const isJson = (type: string) => type === 'jsonb' || type === 'json';
 const NEEDS_ESCAPE = /[\\"]/;
@@ -110,7 +93,7 @@ async function upsertStatements(db: Executor, rows: EncodedRows, returning: read
   if (rows.chunks.length === 0) return [];
   const { table, keys, columns: allColumns } = rows;
   const columns = allColumns.filter((c) => !keys.includes(c));
-  const types = await typesOf(db, table, allColumns);
+  const types = await columnTypesOf(db, table, allColumns);
   const distinct = sql.join(
     columns.map((c) => sql`${sql.ref(`${table}.${c}`)} is distinct from excluded.${sql.ref(c)}`),
     sql` or `,
@@ -137,7 +120,7 @@ export async function upsertCtes(db: Executor, rows: EncodedRows, name: string, 
   const statements = await upsertStatements(db, rows, returning);
   const ctes = statements.map((statement, i) => sql`${sql.ref(`${name}_${i}`)} as (${statement})`);
   if (statements.length === 0) {
-    const types = await typesOf(db, rows.table, returning);
+    const types = await columnTypesOf(db, rows.table, returning);
     const nulls = sql.join(returning.map((r) => sql`null::${sql.raw(types.get(r)!)} as ${sql.ref(r)}`));
     return [sql`${sql.ref(name)} as (select ${nulls} where false)`];
   }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { columnTypesOf } from '../../db/column-catalog.js';
 import type { Executor } from '../../db/executor.js';
 import { lockRollups, rebuildRollups } from '../rollups.js';
 import type { TicketFactEventRow, TicketFactsRow } from './types.js';
@@ -56,32 +57,14 @@ function toJson(rows: object[]): string {
 }
 
 type StagingTable = 'ticket_facts_next' | 'ticket_fact_events_next';
-type FactsTable = 'ticket_facts' | 'ticket_fact_events' | StagingTable;
 const TIMESTAMPTZ = 'timestamp with time zone';
-const columnTypes = new WeakMap<object, Map<FactsTable, Map<string, string>>>();
-
-/** Column → SQL type of a facts or staging table, in column order, read from the catalog once per database handle. */
-async function typesOf(db: Executor, table: FactsTable): Promise<Map<string, string>> {
-  const byTable = columnTypes.get(db) ?? new Map<FactsTable, Map<string, string>>();
-  columnTypes.set(db, byTable);
-  const known = byTable.get(table);
-  if (known) return known;
-  const { rows } = await sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type
-    from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped order by attnum`.execute(db);
-  const types = new Map(rows.map((r) => [r.name, r.type]));
-  byTable.set(table, types);
-  return types;
-}
 
 async function stageRows(db: Executor, table: StagingTable, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
-  const types = await typesOf(db, table);
   const columns = Object.keys(rows[0]!);
-  const typeOf = (c: string) => {
-    const type = types.get(c);
-    if (!type) throw new Error(`${table} has no column ${c}: add it in a migration beside the live table's`);
-    return type;
-  };
+  // A column the live table has and its staging lacks is refused, naming it.
+  const types = await columnTypesOf(db, table, columns);
+  const typeOf = (c: string) => types.get(c)!;
   // One statement per batch: the rows travel as one JSON parameter, typed by the record definition.
   const record = sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(typeOf(c) === TIMESTAMPTZ ? 'float8' : typeOf(c))}`));
   const values = sql.join(columns.map((c) => (typeOf(c) === TIMESTAMPTZ ? sql`to_timestamp(${sql.ref(`x.${c}`)} / 1000.0)` : sql.ref(`x.${c}`))));
@@ -97,7 +80,7 @@ export async function stageFactBatch(db: Executor, facts: TicketFactsRow[], even
 
 /** The live table's columns, minus `computed_at` (its staging table has the same: stageRows refuses a missing one). */
 async function columnsOf(db: Executor, table: 'ticket_facts' | 'ticket_fact_events'): Promise<string[]> {
-  return [...(await typesOf(db, table)).keys()].filter((c) => c !== 'computed_at');
+  return [...(await columnTypesOf(db, table)).keys()].filter((c) => c !== 'computed_at');
 }
 
 const sameKey = (key: string[], a: string, b: string) => sql.join(key.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`), sql` and `);
