@@ -16,7 +16,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { rebuildSketches } from './sketches/build.js';
-import { branches, isSum, type Branch, type RollupColumn } from './rollups.js';
+import { branches, isSum, stampRollups, type Branch, type RollupColumn } from './rollups.js';
 
 const BUSINESS_COLUMNS: readonly RollupColumn[] = [
   'first_response_business_count',
@@ -72,6 +72,5 @@ export async function refreshBusinessRollups(trx: Db, accountId: number): Promis
   await updatePeriods(trx, accountId, 'm');
   await updatePeriods(trx, accountId, 'q');
   await rebuildSketches(trx, accountId);
-  // A new stamp: an answer that straddled this commit is read again (service.ts).
-  await sql`update kpi_rollup_state set computed_at = now() where account_id = ${accountId}`.execute(trx);
+  await stampRollups(trx, accountId);
 }

@@ -220,6 +220,12 @@ export async function rollupStamp(db: Db, accountId: number): Promise<string | n
   return rows[0]?.stamp ?? null;
 }
 
+/** Marks the account's rollups complete as of now: a new stamp, so an answer that straddled this commit is read again. */
+export async function stampRollups(trx: Db, accountId: number): Promise<void> {
+  await sql`insert into kpi_rollup_state (account_id, computed_at) values (${accountId}, now())
+    on conflict (account_id) do update set computed_at = excluded.computed_at`.execute(trx);
+}
+
 /** Whether the account's rollups are complete (the query path reads them only then). */
 export async function rollupsReady(db: Db, accountId: number): Promise<boolean> {
   return (await rollupStamp(db, accountId)) !== null;
@@ -237,8 +243,7 @@ export async function rebuildRollups(db: Db, accountId: number): Promise<void> {
     await insertRollups(trx, accountId, null);
     await rebuildPeriodRollups(trx, accountId, COLUMNS);
     await rebuildSketches(trx, accountId);
-    await sql`insert into kpi_rollup_state (account_id, computed_at) values (${accountId}, now())
-      on conflict (account_id) do update set computed_at = excluded.computed_at`.execute(trx);
+    await stampRollups(trx, accountId);
   });
 }
 

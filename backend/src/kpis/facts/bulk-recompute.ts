@@ -6,14 +6,14 @@
  * with the rollups rebuilt from them. Reads keep the previous facts until then: never
  * a mix of tickets on the old and the new settings.
  *
- * Pipelined: while batch n is computed (JS) and staged, batch n+1's marks are taken
- * and its data read on another connection; on PostgreSQL the database work of one
- * batch overlaps the JS of the next. PGlite runs the same code on its one connection.
+ * Pipelined (pipeline.ts): batch n+1's marks are taken and its data read while batch n
+ * is computed, and batch n is staged while n+1 is computed.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { AccountContext } from './load.js';
-import { loadFactBatch } from './load.js';
+import { loadFactBatch, type FactBatch } from './load.js';
+import { pipelined } from './pipeline.js';
 import { computeFactBatch, DEFAULT_BATCH, type RefreshOptions, type RefreshResult } from './refresh.js';
 import { abandonStagedFacts, coveredBatch, coverDirtyMarks, stageFactBatch, swapStagedFacts } from './staging.js';
 import type { TicketFactEventRow, TicketFactsRow } from './types.js';
@@ -31,44 +31,38 @@ export async function recomputeInBulk(db: Db, accountId: number, ctx: AccountCon
   const result: RefreshResult = { refreshed: 0, mismatches: [] };
   const size = options.bulkBatchSize ?? BULK_BATCH;
   const step = options.batchSize ?? DEFAULT_BATCH;
-  const fetchBatch = async (after: number | null) => {
+  type Batch = { ids: number[] } & FactBatch;
+  const fetchBatch = async (after: number | null): Promise<Batch | null> => {
     const ids = await coveredBatch(db, accountId, after, size);
     return ids.length === 0 ? null : { ids, ...(await loadFactBatch(db, accountId, ids, ctx, options.settings)) };
   };
-  let next: ReturnType<typeof fetchBatch> = Promise.resolve(null);
-  let staging: Promise<void> = Promise.resolve();
   try {
     await coverDirtyMarks(db, accountId);
     // Fresh statistics, or the planner (seeing the table as near-empty) sorts every
     // covered row for each batch's keyset read instead of walking the primary key.
     await sql`analyze ticket_facts_recompute`.execute(db);
-    next = fetchBatch(null);
-    for (;;) {
-      const batch = await next;
-      if (!batch) break;
-      next = fetchBatch(batch.ids.at(-1)!);
-      next.catch(() => undefined); // awaited below; an early throw must not leave it unhandled
-      const facts: TicketFactsRow[] = [];
-      const events: TicketFactEventRow[] = [];
-      const inputs = new Map(batch.inputs.map((input) => [input.ticket.id, input]));
-      // Progress as the batch path reports it: every `batchSize` tickets (deleted ones have no input).
-      for (let i = 0; i < batch.ids.length; i += step) {
-        const chunk = batch.ids.slice(i, i + step).flatMap((id) => inputs.get(id) ?? []);
-        const computed = computeFactBatch(chunk, batch.metricsBy);
-        facts.push(...computed.facts);
-        events.push(...computed.events);
-        result.mismatches.push(...computed.mismatches);
-        result.refreshed += Math.min(step, batch.ids.length - i);
-        await options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
-      }
-      await staging;
-      staging = stageFactBatch(db, facts, events);
-      staging.catch(() => undefined);
-    }
-    await staging;
+    await pipelined(
+      (previous: Batch | null) => fetchBatch(previous ? previous.ids.at(-1)! : null),
+      async (batch) => {
+        const facts: TicketFactsRow[] = [];
+        const events: TicketFactEventRow[] = [];
+        const inputs = new Map(batch.inputs.map((input) => [input.ticket.id, input]));
+        // Progress as the batch path reports it: every `batchSize` tickets (deleted ones have no input).
+        for (let i = 0; i < batch.ids.length; i += step) {
+          const chunk = batch.ids.slice(i, i + step).flatMap((id) => inputs.get(id) ?? []);
+          const computed = computeFactBatch(chunk, batch.metricsBy);
+          facts.push(...computed.facts);
+          events.push(...computed.events);
+          result.mismatches.push(...computed.mismatches);
+          result.refreshed += Math.min(step, batch.ids.length - i);
+          await options.onProgress?.(result.refreshed, Math.max(total, result.refreshed));
+        }
+        return { facts, events };
+      },
+      ({ facts, events }) => stageFactBatch(db, facts, events),
+    );
     await swapStagedFacts(db, accountId);
   } catch (err) {
-    await Promise.allSettled([next, staging]);
     await abandonStagedFacts(db, accountId);
     throw err;
   }

@@ -6,7 +6,7 @@
  *
  * - The walk reads the facts in id order, a batch at a time, as fixed-width binary records
  *   (a million tickets are ~100 MB of records to slice, not 12 million text values to
- *   parse); the next batch is read while this one is computed.
+ *   parse), pipelined (pipeline.ts).
  * - Only tickets whose values change are staged (`ticket_facts_business_next`).
  * - One swap transaction writes them and brings the rollups and sketches in line
  *   (business-rollups.ts: only the business columns change), under the rollup lock: readers see the old schedule's figures until
@@ -28,6 +28,7 @@ import { refreshBusinessRollups } from '../business-rollups.js';
 import { lockRollups, rebuildRollups, rollupsReady } from '../rollups.js';
 import { businessFacts, DONE_STATUSES, type BusinessFacts } from './business-facts.js';
 import { loadAccountContext, type AccountContext } from './load.js';
+import { pipelined } from './pipeline.js';
 import type { RefreshOptions } from './refresh.js';
 import type { KpiSettings } from '../settings.js';
 
@@ -203,26 +204,20 @@ export async function recomputeBusinessHours(db: Db, accountId: number, options:
   let walked = 0;
   let changed = 0;
   const size = options.bulkBatchSize ?? WALK_BATCH;
-  let next = readBatch(db, accountId, 0, size);
-  let staging: Promise<void> = Promise.resolve();
   try {
-    for (;;) {
-      const batch = await next;
-      if (!batch) break;
-      next = readBatch(db, accountId, batch.last, size);
-      next.catch(() => undefined); // awaited above on the next turn, or in the catch below
-      const computed = computeBatch(batch, ctx, settings);
-      walked += computed.walked;
-      changed += computed.staged.ticketIds.length;
-      await staging;
-      staging = stage(db, accountId, computed.staged);
-      staging.catch(() => undefined);
-      await options.onProgress?.(walked, Math.max(total, walked));
-    }
-    await staging;
+    await pipelined(
+      (previous: WalkBatch | null) => readBatch(db, accountId, previous?.last ?? 0, size),
+      async (batch) => {
+        const computed = computeBatch(batch, ctx, settings);
+        walked += computed.walked;
+        changed += computed.staged.ticketIds.length;
+        await options.onProgress?.(walked, Math.max(total, walked));
+        return computed.staged;
+      },
+      (staged) => stage(db, accountId, staged),
+    );
     await swap(db, accountId, request, changed, walked);
   } catch (err) {
-    await Promise.allSettled([next, staging]);
     await clearStaged(db, accountId);
     throw err;
   }
