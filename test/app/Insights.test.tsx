@@ -6,11 +6,11 @@
  */
 import './setup';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Kpis } from '../../contract/index.js';
 import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
-import { HEALTHY, LAZY_WAIT, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
+import { agent, fakeFetch, HEALTHY, kpis, LAZY_WAIT, renderApp, session, stubBrowserGlobals, ticketKpis } from './support';
 
 const handle = (median: number, count: number, extra: object = {}) => ({ count, mean: median, median, p90: median * 2, rejected: 0, lowSample: count < 10, approx: false, ...extra });
 /** A period that got better on durations and worse on FCR than the one before it. */
@@ -47,13 +47,7 @@ const routes = (overrides: Record<string, unknown> = {}) => ({
 const lead = session({ user: { id: 99, role: 'admin' } });
 const cell = (agentId: number | string, kpi: string) => document.querySelector(`tr[data-agent-id="${agentId}"] td[data-kpi="${kpi}"]`)!;
 
-beforeEach(() => {
-  vi.stubGlobal('ResizeObserver', undefined);
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubBrowserGlobals();
 
 describe('team view insights', () => {
   test('attention panel on top says who, which KPI and why', async () => {

@@ -8,7 +8,7 @@ import './setup';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import en from '../../translations/en.json';
 import es from '../../translations/es.json';
 import { TeamView } from '../../app/src/locations/team/TeamView';
@@ -19,7 +19,7 @@ import { HelpdeskRequestError } from '../../app/src/zaf/requestError';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import type { RawZafClient } from '../../app/src/zaf/types';
 import { checkAppPackage, readDirFiles } from '../../scripts/package/check';
-import { HEALTHY, agent, apiError, fakeFetch, kpis, session, ticketKpis } from './support';
+import { agent, apiError, fakeFetch, HEALTHY, kpis, session, stubBrowserGlobals, ticketKpis } from './support';
 import { renderApp } from './support';
 
 /** What the install's secure parameters hold: only the helpdesk proxy may ever see these. */
@@ -77,13 +77,7 @@ const teamRoutes = (account: unknown, overrides: Record<string, unknown> = {}) =
 const admin = session({ sessionToken: 'session-admin', user: { id: 99, role: 'admin' } });
 const setupSession = session({ sessionToken: 'session-setup', user: { id: 99, role: 'agent' }, setup: true });
 
-beforeEach(() => {
-  vi.stubGlobal('ResizeObserver', undefined);
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubBrowserGlobals();
 
 describe('ZAF wrapper: secure requests', () => {
   test('go through the proxy with secure: true and the given placeholders, untouched', async () => {

@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import './setup';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { TeamView } from '../../app/src/locations/team/TeamView';
 import { createStandInClient } from '../../app/src/zaf/standIn';
-import { HEALTHY, agent, apiError, fakeFetch, kpis, never, renderApp, session, ticketKpis } from './support';
+import { agent, apiError, fakeFetch, HEALTHY, kpis, never, renderApp, session, stubBrowserGlobals, ticketKpis } from './support';
 
 const ana = agent(1, 'Ana', { csat: { good: 9, bad: 1, offered: 10, score: 0.9, low: 0.6, high: 0.98, responseRate: 1, target: 0.8, met: true } }, [100]);
 const bo = agent(2, 'Bo', { csat: { good: 5, bad: 5, offered: 12, score: 0.5, low: 0.24, high: 0.76, responseRate: 0.83, target: 0.8, met: false } }, [200]);
@@ -25,13 +25,7 @@ const routes = (overrides: Record<string, unknown> = {}) => ({
 const lead = session({ user: { id: 99, role: 'admin' } });
 const rowNames = () => [...document.querySelectorAll('tbody tr[data-agent-id]')].map((r) => r.getAttribute('data-agent-id'));
 
-beforeEach(() => {
-  vi.stubGlobal('ResizeObserver', undefined);
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubBrowserGlobals();
 
 describe('TeamView states', () => {
   test('loading', async () => {

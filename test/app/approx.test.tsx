@@ -5,13 +5,13 @@
  */
 import './setup';
 import { screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import { createStandInClient } from '../../app/src/zaf/standIn';
 import en from '../../translations/en.json';
 import es from '../../translations/es.json';
-import { HEALTHY, LAZY_WAIT, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
+import { agent, fakeFetch, HEALTHY, kpis, LAZY_WAIT, renderApp, session, stubBrowserGlobals, ticketKpis } from './support';
 
 /** First response from sketches (with a target, so an attainment too); full resolution exact. */
 const sketched = () =>
@@ -29,13 +29,7 @@ function expectExplained(mark: Element, catalog: typeof en = en) {
   expect(mark.textContent).toBe(`≈${catalog.ui.approx.label}`);
 }
 
-beforeEach(() => {
-  vi.stubGlobal('ResizeObserver', undefined);
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubBrowserGlobals();
 
 describe('approximate figures ("≈")', () => {
   test("the sidebar's own and team figures: ≈ where approx, none where exact", async () => {

@@ -6,11 +6,11 @@
  */
 import './setup';
 import { screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { TeamView } from '../../app/src/locations/team/TeamView';
 import { TicketSidebar } from '../../app/src/locations/TicketSidebar';
 import type { Csat } from '../../contract/index.js';
-import { HEALTHY, agent, fakeFetch, kpis, renderApp, session, ticketKpis } from './support';
+import { agent, fakeFetch, HEALTHY, kpis, renderApp, session, stubBrowserGlobals, ticketKpis } from './support';
 
 const surveyCsat = { good: 8, bad: 2, offered: 16, score: 0.8, low: 0.49, high: 0.94, responseRate: 0.625, source: 'survey' as const, scale: 5, meanRating: 4.1, rejected: 1, lowSample: false };
 const lead = session({ user: { id: 99, role: 'admin' } });
@@ -21,13 +21,7 @@ const teamRoutes = (csat: Csat) => ({
   'GET /api/v1/kpis/agents/*/trend': { buckets: [] },
 });
 
-beforeEach(() => {
-  vi.stubGlobal('ResizeObserver', undefined);
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubBrowserGlobals();
 
 describe('which CSAT the team view shows', () => {
   test('survey responses, with the scale', async () => {

@@ -1,5 +1,6 @@
 /** Test support for the app: KPI fixtures, a fake fetch that routes by method and path, render helpers. */
 import { render } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { ReactNode } from 'react';
 import type { AgentKpis, Kpis, Session, TicketKpis } from '../../contract/index.js';
 import { AppShell } from '../../app/src/components/AppShell';
@@ -124,6 +125,21 @@ export const apiError = (status: number, code: string, message = code) =>
   new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'Content-Type': 'application/json' } });
 
 /** A pending promise: the call never answers (loading states). */
+/**
+ * For a test file whose views draw charts: jsdom has no layout, so ResizeObserver is
+ * removed before each test (the charts then render at their fallback size), and every
+ * global stub and spy is undone after it.
+ */
+export function stubBrowserGlobals(): void {
+  beforeEach(() => {
+    vi.stubGlobal('ResizeObserver', undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+}
+
 export const never = () => new Promise<never>(() => undefined);
 
 /**
