@@ -9,7 +9,8 @@ import { migrations } from './migrations/index.js';
  *
  * The Migrator's check for its own tables still lists every schema of the server, so a
  * schema someone else drops at that moment fails the run with `schema "x" does not
- * exist`. That is not our failure: the run (one transaction, nothing applied) is tried
+ * exist` (or `relation "x.t" does not exist`, when it goes between the listing of its
+ * tables and their reading). That is not our failure: the run (one transaction, nothing applied) is tried
  * again, a few times.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
@@ -20,7 +21,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     const result = await migrator.migrateToLatest();
     if (!result.error) return result;
     const message = result.error instanceof Error ? result.error.message : String(result.error);
-    const vanished = /^schema "([^"]+)" does not exist$/.exec(message)?.[1];
+    // Another schema (or one of its tables) dropped while the Migrator listed them.
+    const vanished = /^schema "([^"]+)" does not exist$/.exec(message)?.[1] ?? /^relation "([^".]+)\.[^"]+" does not exist$/.exec(message)?.[1];
     if (vanished !== undefined && vanished !== ownSchema && attempt < 5) continue;
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed: ${message}`);
